@@ -1,0 +1,71 @@
+"""The HTTP application: routers of every domain package, error handlers, middleware, lifespan."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from huida import __version__
+from huida.api.errors import install_error_handlers
+from huida.api.health import router as health_router
+from huida.api.middleware import BodyLimitMiddleware, RequestLogMiddleware
+from huida.auth.routes import router as auth_router
+from huida.channels.aily.routes import routers as aily_routers
+from huida.channels.feishu.routes import routers as feishu_routers
+from huida.config import Settings, load_settings
+from huida.context import AppContext, build_context
+from huida.conversation.routes import router as conversation_router
+from huida.evaluation.routes import router as evaluation_router
+from huida.feedback.api import routers as feedback_routers
+from huida.jobs import install_worker
+from huida.knowledge.importexport.routes import router as import_export_router
+from huida.knowledge.routes import router as knowledge_router
+from huida.materials.routes import router as materials_router
+from huida.reading.routes import router as reading_router
+from huida.robots.routes import router as robots_router
+from huida.webhooks.routes import router as webhooks_router
+
+# Order matters where paths overlap: fixed paths (rules/search, rules/import) before rules/{ruleId}.
+ROUTERS = [health_router, auth_router, robots_router, import_export_router, knowledge_router, materials_router,
+           conversation_router]
+ROUTERS.append(evaluation_router)  # matching evaluation (issue 4)
+ROUTERS.append(webhooks_router)  # jobs/webhooks (issue 5)
+ROUTERS.extend(feedback_routers)  # ratings and feedback (issue 5)
+ROUTERS.extend(feishu_routers)  # Feishu channel (issue 6)
+ROUTERS.extend([*aily_routers, reading_router])  # Aily-style API, conversation reading (issue 7)
+
+log = logging.getLogger("huida")
+
+
+def create_app(settings: Settings | None = None, *, ctx: AppContext | None = None) -> FastAPI:
+    ctx = ctx or build_context(settings or load_settings())
+    install_worker(ctx)  # the in-process outbox worker (off with Settings.run_worker=False)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        for start in ctx.startup:
+            start()
+        try:
+            yield
+        finally:
+            for stop in reversed(ctx.shutdown):
+                stop()
+
+    app = FastAPI(
+        title="Huida",
+        version=__version__,
+        description="Huida (回答): a self-hosted customer-service robot server. "
+        "Easemob-compatible robot open API under /v10.",
+        lifespan=lifespan,
+    )
+    app.state.ctx = ctx
+    install_error_handlers(app)
+    app.add_middleware(BodyLimitMiddleware, limit=ctx.settings.max_body_bytes)
+    if ctx.settings.log_requests:
+        app.add_middleware(RequestLogMiddleware)
+    for router in ROUTERS:
+        app.include_router(router)
+    return app

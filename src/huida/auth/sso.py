@@ -1,0 +1,125 @@
+"""JWT single sign-on (seed 004 §7.1): a partner system signs the user's identity with a shared secret."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+import jwt
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from huida.api.errors import ApiError
+from huida.auth.models import SsoTokenUse, Tenant, User
+from huida.auth.service import create_user, find_user
+
+MAX_AGE_SECONDS = 5 * 60
+CLOCK_SKEW_SECONDS = 60
+
+
+@dataclass(frozen=True)
+class SsoLogin:
+    user: User
+    redirect_to: str
+
+
+def _reject(description: str, code: str = "SSO_REJECTED") -> ApiError:
+    return ApiError(401, code, description)
+
+
+def origin_of(url: str) -> str | None:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return None
+    return f"{parts.scheme}://{parts.netloc}".lower()
+
+
+def safe_redirect(return_to: str | None, allowed_origins: list[str], console_root: str = "/") -> str:
+    """`return_to` when its origin is on the tenant's list; the console root otherwise."""
+    if return_to:
+        origin = origin_of(return_to)
+        allowed = {o.rstrip("/").lower() for o in allowed_origins}
+        if origin and origin in allowed:
+            return return_to
+    return console_root
+
+
+def _verify(token: str, secret: str) -> dict[str, Any]:
+    try:
+        claims = jwt.decode(token, secret, algorithms=["HS256"], options={"require": ["iat", "jti"]},
+                            leeway=CLOCK_SKEW_SECONDS)
+    except jwt.ImmatureSignatureError as exc:
+        raise _reject("sso token issued in the future") from exc
+    except jwt.PyJWTError as exc:
+        raise _reject(f"sso token invalid: {exc}") from exc
+    now = time.time()
+    issued = claims.get("iat")
+    if not isinstance(issued, int | float) or issued > now + CLOCK_SKEW_SECONDS:
+        raise _reject("sso token has no valid iat")
+    if now - issued > MAX_AGE_SECONDS:
+        raise _reject("sso token older than 5 minutes", "SSO_EXPIRED")
+    return claims
+
+
+def _mark_used(session: Session, tenant_id: int, jti: str) -> None:
+    if session.scalar(select(SsoTokenUse).where(SsoTokenUse.tenant_id == tenant_id, SsoTokenUse.jti == jti)):
+        raise _reject("sso token already used", "SSO_REPLAYED")
+    try:
+        with session.begin_nested():
+            session.add(SsoTokenUse(tenant_id=tenant_id, jti=jti))
+    except IntegrityError as exc:  # a concurrent request with the same jti won the race
+        raise _reject("sso token already used", "SSO_REPLAYED") from exc
+
+
+def _claim_text(claims: dict[str, Any], key: str, max_length: int) -> str:
+    """A claim as stripped text ("" when absent); numbers are accepted as text, anything else is refused."""
+    value = claims.get(key)
+    if value is None:
+        return ""
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise ApiError(400, "INVALID_PARAMETER", f"sso token claim {key} must be text")
+    text = str(value).strip()
+    if len(text) > max_length:
+        raise ApiError(400, "INVALID_PARAMETER", f"sso token claim {key} is longer than {max_length} characters")
+    return text
+
+
+def _user_for(session: Session, tenant: Tenant, claims: dict[str, Any]) -> User:
+    external_id = _claim_text(claims, "externalId", 200)
+    email = _claim_text(claims, "email", 320)
+    name = _claim_text(claims, "name", 200)
+    username = external_id or email
+    if not username:
+        raise ApiError(400, "INVALID_PARAMETER", "sso token needs externalId or email")
+    if len(username) > 200:
+        raise ApiError(400, "INVALID_PARAMETER", "sso token username (email) is longer than 200 characters")
+    # The partner says which state the user logs in with; anything but Enable is a refusal.
+    if (_claim_text(claims, "state", 20) or "Enable") != "Enable":
+        raise ApiError(403, "ACCOUNT_DISABLED", "this account is disabled")
+    user = find_user(session, username)
+    if user is None:
+        user = create_user(session, tenant.id, username, None, role="admin", email=email or None,
+                           name=name or None, external_id=external_id or None)
+    elif user.tenant_id != tenant.id:
+        raise ApiError(403, "FORBIDDEN", "this user belongs to another tenant")
+    if user.status != "Enable":
+        raise ApiError(403, "ACCOUNT_DISABLED", "this account is disabled")
+    return user
+
+
+def sso_login(session: Session, tenant_id: int, token: str, return_to: str | None) -> SsoLogin:
+    tenant = session.get(Tenant, tenant_id)
+    if tenant is None or not tenant.sso_secret:
+        raise ApiError(400, "SSO_NOT_CONFIGURED", f"single sign-on is not configured for tenant {tenant_id}")
+    claims = _verify(token, tenant.sso_secret)
+    if tenant.status != "Enable":
+        raise ApiError(403, "ACCOUNT_DISABLED", "this tenant is disabled")
+    jti = _claim_text(claims, "jti", 200)
+    if not jti:
+        raise _reject("sso token has no jti")
+    _mark_used(session, tenant.id, jti)
+    user = _user_for(session, tenant, claims)
+    return SsoLogin(user, safe_redirect(return_to, list(tenant.sso_allowed_origins or [])))

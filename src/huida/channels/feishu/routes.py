@@ -1,0 +1,151 @@
+"""Feishu channel endpoints: the apps of a tenant (Huida's own, Easemob envelope, admin-only writes), their
+delivery log, and the event callback Feishu posts to (authenticated by Feishu's token and signature)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from starlette.datastructures import Headers
+
+from huida.api.deps import Admin, Caller, Ctx
+from huida.api.envelope import MAX_PAGE, ok, page
+from huida.api.errors import bad_request
+from huida.channels.feishu import deliveries, inbound, service
+from huida.channels.feishu.apps import load_channel
+from huida.channels.feishu.runtime import remember
+from huida.channels.feishu.service import ChannelChanges, channel_entity
+from huida.channels.feishu.verify import Rejection, open_callback
+from huida.context import AppContext
+
+log = logging.getLogger("huida.feishu")
+
+AppId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.\-]+$", min_length=1, max_length=64)]
+Secret = Annotated[str, StringConstraints(pattern=r"^\S+$", min_length=1, max_length=256)]
+OptionalSecret = Annotated[str, StringConstraints(pattern=r"^\S*$", max_length=256)]
+
+
+def _remember(ctx: Ctx) -> None:
+    remember(ctx)  # jobs of this process ask through the app's own conversation service
+
+
+router = APIRouter(prefix="/v10/tenants/{tenantId}/channels/feishu", tags=["feishu"],
+                   dependencies=[Depends(_remember)])
+events_router = APIRouter(tags=["feishu"])
+
+
+class ChannelBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = Field(None, max_length=200)
+    robotId: str | None = Field(None, min_length=1, max_length=36)
+    appId: AppId | None = None
+    appSecret: Secret | None = None
+    encryptKey: OptionalSecret | None = None
+    verificationToken: OptionalSecret | None = None
+    domain: str | None = Field(None, min_length=1, max_length=300)
+    mode: Literal["webhook", "longConnection"] | None = None
+    enabled: bool | None = None
+    feedbackOnText: bool | None = None
+    # Read-only fields a client may send back from a GET; ignored.
+    channelId: str | None = None
+    tenantId: int | None = None
+    appSecretHint: str | None = None
+    encryptKeySet: bool | None = None
+    verificationTokenSet: bool | None = None
+    botOpenId: str | None = None
+    botName: str | None = None
+    eventUrl: str | None = None
+    createDateTime: str | None = None
+    lastUpdateDateTime: str | None = None
+
+    def changes(self) -> ChannelChanges:
+        return ChannelChanges(
+            name=self.name, robot_id=self.robotId, app_id=self.appId, app_secret=self.appSecret,
+            encrypt_key=self.encryptKey, verification_token=self.verificationToken, domain=self.domain,
+            mode=self.mode, enabled=self.enabled, feedback_on_text=self.feedbackOnText,
+        )
+
+
+class NewChannel(ChannelBody):
+    robotId: str = Field(min_length=1, max_length=36)
+    appId: AppId
+    appSecret: Secret
+
+
+@router.post("")
+def create(tenantId: int, body: NewChannel, caller: Admin, ctx: Ctx) -> dict[str, Any]:
+    with ctx.db.session() as session:
+        row = service.create_channel(session, tenantId, body.changes())
+        return ok(channel_entity(row, ctx.settings.public_base_url))
+
+
+@router.get("")
+def list_all(tenantId: int, caller: Caller, ctx: Ctx) -> dict[str, Any]:
+    with ctx.db.session() as session:
+        rows = service.list_channels(session, tenantId)
+        entities = [channel_entity(r, ctx.settings.public_base_url) for r in rows]
+        return page(entities, number=0, size=max(1, len(rows)), total=len(rows))
+
+
+@router.get("/{channelId}")
+def read(tenantId: int, channelId: str, caller: Caller, ctx: Ctx) -> dict[str, Any]:
+    with ctx.db.session() as session:
+        return ok(channel_entity(service.get_channel(session, tenantId, channelId), ctx.settings.public_base_url))
+
+
+@router.put("/{channelId}")
+def update(tenantId: int, channelId: str, body: ChannelBody, caller: Admin, ctx: Ctx) -> dict[str, Any]:
+    with ctx.db.session() as session:
+        row = service.apply_changes(session, service.get_channel(session, tenantId, channelId), body.changes())
+        return ok(channel_entity(row, ctx.settings.public_base_url))
+
+
+@router.delete("/{channelId}")
+def remove(tenantId: int, channelId: str, caller: Admin, ctx: Ctx) -> dict[str, Any]:
+    with ctx.db.session() as session:
+        session.delete(service.get_channel(session, tenantId, channelId))
+        return ok(True)
+
+
+@router.get("/{channelId}/deliveries")
+def delivery_log(tenantId: int, channelId: str, caller: Caller, ctx: Ctx,
+                 page_number: Annotated[int, Query(alias="page", ge=0, le=MAX_PAGE)] = 0,
+                 size: Annotated[int, Query(ge=1, le=100)] = 20,
+                 state: Annotated[str | None, Query()] = None) -> dict[str, Any]:
+    if state is not None and state not in deliveries.STATES:
+        raise bad_request(f"state must be one of {', '.join(deliveries.STATES)}")
+    with ctx.db.session() as session:
+        channel = service.get_channel(session, tenantId, channelId)
+        rows, total = deliveries.list_deliveries(session, channel.pk, page=page_number, size=size, state=state)
+        return page(deliveries.entities(session, rows), number=page_number, size=size, total=total)
+
+
+# -- the callback ------------------------------------------------------------------------------------
+
+def receive_callback(ctx: AppContext, channel_id: str, headers: Headers, body: bytes) -> JSONResponse:
+    """Authenticates, dedupes and queues one callback; a refused one gets a 4xx and leaves no trace."""
+    remember(ctx)
+    channel = load_channel(ctx.db, channel_id)
+    try:
+        if channel is None:
+            raise Rejection(404, "unknown channel")
+        payload = open_callback(channel.keys, headers, body)
+        return JSONResponse(inbound.handle(ctx.db, channel, payload))
+    except Rejection as rejection:
+        log.warning("feishu callback rejected: channel=%s status=%d reason=%s", channel_id[:40], rejection.status,
+                    rejection.reason)
+        return JSONResponse({"code": rejection.status, "msg": rejection.reason}, status_code=rejection.status)
+
+
+@events_router.post("/channels/feishu/{channelId}/events")
+async def events(channelId: str, request: Request) -> JSONResponse:
+    body = await request.body()
+    return await run_in_threadpool(receive_callback, request.app.state.ctx, channelId, request.headers, body)
+
+
+routers = [router, events_router]

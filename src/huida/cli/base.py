@@ -1,0 +1,39 @@
+"""The shared Typer app and helpers every command uses."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from huida.config import Settings, load_settings
+from huida.context import AppContext, build_context
+
+app = typer.Typer(help="Huida (回答): a self-hosted customer-service robot server.", no_args_is_help=True,
+                  add_completion=False)
+console = Console(soft_wrap=True)
+err_console = Console(stderr=True)
+
+DbOption = Annotated[str | None, typer.Option("--db", help="Database URL (default: HUIDA_DATABASE_URL or ./data)")]
+
+
+def settings_for(db: str | None) -> Settings:
+    return load_settings().with_overrides(database_url=db)
+
+
+def open_context(db: str | None) -> AppContext:
+    return build_context(settings_for(db))
+
+
+def setup_logging(level: int = logging.INFO) -> None:
+    logging.basicConfig(level=level, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    for noisy in ("jieba", "alembic.runtime.plugins", "alembic.runtime.migration"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def fail(message: str, code: int = 1) -> typer.Exit:
+    err_console.print(f"[red]error:[/red] {message}")
+    return typer.Exit(code)

@@ -1,0 +1,57 @@
+"""`huida serve` and `huida migrate`."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from huida.cli.base import DbOption, app, console, settings_for, setup_logging
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on")] = 8000,
+    db: DbOption = None,
+    feishu_connect: Annotated[bool, typer.Option("--feishu-connect", help="Also run the Feishu long connections "
+                                                 "(channels in longConnection mode)")] = False,
+) -> None:
+    """Start the HTTP API (and the background worker) on one process."""
+    import uvicorn
+
+    from huida.app import create_app
+    from huida.context import build_context
+    from huida.demo.seed import ensure_demo
+
+    setup_logging()
+    settings = settings_for(db)
+    ctx = build_context(settings)
+    demo = ensure_demo(ctx)
+    base = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}"
+    if demo is not None:
+        console.rule("[bold]Huida is ready — first start[/bold]")
+        console.print(f"demo tenant id : {demo.tenant_id}")
+        console.print(f"demo robot id  : {demo.robot_id}")
+        console.print(f"admin login    : {demo.username}")
+        console.print(f"admin password : {demo.password}")
+        console.print(f"API docs       : {base}/docs")
+        console.print(f"health         : {base}/healthz  (ready: {base}/readyz)")
+        console.print("These credentials are printed only this once.")
+        console.rule()
+    else:
+        console.print(f"Huida serving on {base} (API docs: {base}/docs)")
+    if feishu_connect:
+        from huida.channels.feishu.longconn import start_alongside
+
+        start_alongside(ctx)
+    uvicorn.run(create_app(ctx=ctx), host=host, port=port, log_level="warning")
+
+
+@app.command()
+def migrate(db: DbOption = None) -> None:
+    """Apply database migrations (serve does this automatically)."""
+    from huida.context import build_context
+
+    build_context(settings_for(db))
+    console.print("database is up to date")

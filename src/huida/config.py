@@ -1,0 +1,84 @@
+"""Settings from the environment (HUIDA_*), with defaults that run on a laptop."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+DEFAULT_TOKEN_TTL = 7 * 24 * 3600
+
+
+def _env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value else default
+
+
+def _env_float(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    return float(value) if value else default
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path = Path("data")
+    database_url: str = ""
+    secret_key: str | None = None
+    token_ttl_seconds: int = DEFAULT_TOKEN_TTL
+    admin_password: str | None = None
+    max_body_bytes: int = 40 * 1024 * 1024
+    public_base_url: str = ""
+    webhook_allow_private: bool = False
+    run_worker: bool = True
+    log_requests: bool = True
+    # Background jobs (huida.jobs) and webhook delivery.
+    worker_concurrency: int = 4
+    job_lease_seconds: float = 30.0
+    job_poll_seconds: float = 1.0
+    job_backoff_scale: float = 1.0  # multiplies every retry delay; tests shrink hours to seconds
+    webhook_timeout_seconds: float = 5.0
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return normalize_database_url(self.database_url)
+        return f"sqlite:///{(self.data_dir / 'huida.db').resolve()}"
+
+    def with_overrides(self, **changes: object) -> Settings:
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+
+def normalize_database_url(url: str) -> str:
+    """Accept the usual spellings of a PostgreSQL URL and pick the psycopg 3 driver."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def load_settings() -> Settings:
+    return Settings(
+        data_dir=Path(os.environ.get("HUIDA_DATA_DIR", "data")),
+        database_url=os.environ.get("HUIDA_DATABASE_URL", ""),
+        secret_key=os.environ.get("HUIDA_SECRET_KEY") or None,
+        token_ttl_seconds=_env_int("HUIDA_TOKEN_TTL", DEFAULT_TOKEN_TTL),
+        admin_password=os.environ.get("HUIDA_ADMIN_PASSWORD") or None,
+        max_body_bytes=_env_int("HUIDA_MAX_BODY_BYTES", 40 * 1024 * 1024),
+        public_base_url=os.environ.get("HUIDA_PUBLIC_BASE_URL", "").rstrip("/"),
+        webhook_allow_private=_env_bool("HUIDA_WEBHOOK_ALLOW_PRIVATE"),
+        run_worker=_env_bool("HUIDA_RUN_WORKER", True),
+        log_requests=_env_bool("HUIDA_LOG_REQUESTS", True),
+        worker_concurrency=_env_int("HUIDA_WORKER_CONCURRENCY", 4),
+        job_lease_seconds=_env_float("HUIDA_JOB_LEASE_SECONDS", 30.0),
+        job_poll_seconds=_env_float("HUIDA_JOB_POLL_SECONDS", 1.0),
+        job_backoff_scale=_env_float("HUIDA_JOB_BACKOFF_SCALE", 1.0),
+        webhook_timeout_seconds=_env_float("HUIDA_WEBHOOK_TIMEOUT_SECONDS", 5.0),
+    )

@@ -1,0 +1,135 @@
+"""Ask, welcome, transfer receipt (seed 004 §1.3–1.6), history playback (§5.1) and the hit test."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from huida.api.deps import Caller, Ctx
+from huida.api.envelope import ok, page
+from huida.api.errors import bad_request
+from huida.conversation.history import playback
+from huida.conversation.hittest import hit_test
+from huida.conversation.receipts import confirm_transfer
+from huida.conversation.service import AskRequest, conversation_service
+from huida.conversation.welcome import welcome_entity
+from huida.robots.service import get_robot
+
+router = APIRouter(tags=["conversation"])
+ROBOT = "/v10/tenants/{tenantId}/knowledge/robots/{robotId}"
+MAX_QUESTION = 2000
+
+
+def _upper(value: Any) -> Any:
+    return value.upper() if isinstance(value, str) else value
+
+
+class AskBody(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    question: str | None = Field(None, max_length=MAX_QUESTION)
+    type: Literal["TEXT", "MENU_CLICK"] = "TEXT"
+    knowledgeId: str | None = Field(None, max_length=200)
+    userId: str = Field(min_length=1, max_length=200)
+    originType: str | None = Field(None, max_length=64)
+    strategyTransData: dict[str, Any] | None = None
+    tenantId: int | None = None
+    robotId: str | None = Field(None, max_length=64)
+
+    @field_validator("type", mode="before")
+    @classmethod
+    def _type_upper(cls, value: Any) -> Any:
+        return _upper(value)
+
+    @field_validator("userId")
+    @classmethod
+    def _user_id(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("userId must not be blank")
+        return value
+
+
+def _check_path(body: AskBody | None, tenant_id: int, robot_id: str) -> None:
+    """Body copies of the path ids, when sent, must agree with the path."""
+    if body is None:
+        return
+    if body.tenantId is not None and body.tenantId != tenant_id:
+        raise bad_request("tenantId in the body does not match the path")
+    if body.robotId and body.robotId != robot_id:
+        raise bad_request("robotId in the body does not match the path")
+
+
+@router.post(ROBOT + "/ask")
+def ask(tenantId: int, robotId: str, body: AskBody, caller: Caller, ctx: Ctx) -> dict[str, Any]:
+    _check_path(body, tenantId, robotId)
+    if body.type == "TEXT" and body.question is None and not body.knowledgeId:
+        raise bad_request("question is required for TEXT")
+    request = AskRequest(
+        tenant_id=tenantId, robot_id=robotId, user_id=body.userId, question=body.question or "", type=body.type,
+        knowledge_id=body.knowledgeId, origin_type=body.originType, strategy_data=body.strategyTransData,
+    )
+    return ok(conversation_service(ctx).ask(request).entity)
+
+
+class WelcomeBody(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    strategyTransData: dict[str, Any] | None = None
+    originType: str | None = Field(None, max_length=64)
+
+
+def _welcome(tenantId: int, robotId: str, body: WelcomeBody | None, ctx: Ctx) -> dict[str, Any]:
+    body = body or WelcomeBody()
+    return ok(welcome_entity(conversation_service(ctx), tenantId, robotId, body.strategyTransData, body.originType))
+
+
+@router.post(ROBOT + "/visitor-welcome")
+def welcome(tenantId: int, robotId: str, caller: Caller, ctx: Ctx, body: WelcomeBody | None = None) -> dict[str, Any]:
+    return _welcome(tenantId, robotId, body, ctx)
+
+
+@router.post("/v11/tenants/{tenantId}/knowledge/robots/{robotId}/visitor-welcome", include_in_schema=False)
+def welcome_v11(tenantId: int, robotId: str, caller: Caller, ctx: Ctx,
+                body: WelcomeBody | None = None) -> dict[str, Any]:
+    """The seed documents welcome under /v11; both versions answer the same."""
+    return _welcome(tenantId, robotId, body, ctx)
+
+
+class TransferReceipt(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    accessId: str | None = Field(None, max_length=200)
+    msgId: str = Field(min_length=1, max_length=64)
+    sessionId: str = Field(min_length=1, max_length=64)
+    result: Literal["Success", "Fail"]
+
+
+@router.post(ROBOT + "/transfer-human-confirmation")
+def transfer_confirmation(tenantId: int, robotId: str, body: TransferReceipt, caller: Caller,
+                          ctx: Ctx) -> dict[str, Any]:
+    with ctx.db.session() as session:
+        get_robot(session, tenantId, robotId)
+        confirm_transfer(session, tenantId, robotId, body.sessionId, body.msgId, body.result, body.accessId)
+    return ok(True)
+
+
+class HitTestBody(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    question: str = Field(max_length=MAX_QUESTION)
+    topK: int = Field(5, ge=1, le=50)
+
+
+@router.post(ROBOT + "/hit-test")
+def hit_test_route(tenantId: int, robotId: str, body: HitTestBody, caller: Caller, ctx: Ctx) -> dict[str, Any]:
+    return ok(hit_test(conversation_service(ctx), tenantId, robotId, body.question, body.topK))
+
+
+@router.get("/v10/tenants/{tenantId}/session-history/robots/{robotId}/playback/from/sessionId")
+def history(tenantId: int, robotId: str, caller: Caller, ctx: Ctx,
+            sessionId: Annotated[str, Query(min_length=1, max_length=64)],
+            page_number: Annotated[int, Query(alias="page", ge=0)] = 0,
+            size: Annotated[int, Query(ge=1, le=500)] = 20) -> dict[str, Any]:
+    with ctx.db.read() as session:
+        get_robot(session, tenantId, robotId)
+        docs, total = playback(session, tenantId, robotId, sessionId, page_number, size)
+    return page(docs, number=page_number, size=size, total=total)

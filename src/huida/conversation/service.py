@@ -1,0 +1,345 @@
+"""The conversation service: the one way in for a question, whatever the channel.
+
+The open API, Feishu, the Aily-style sessions and the web widget all call `ConversationService.ask`.
+It reads the robot and its knowledge snapshot, asks the pure dialogue policy for a decision, renders
+the answer in the seed's shape and stores the question and the reply, all in one transaction.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from huida.api.errors import ApiError, bad_request
+from huida.context import AppContext
+from huida.conversation.knowledge import KnowledgeCache, RobotKnowledge
+from huida.conversation.models import ChatSession, Message
+from huida.conversation.render import Renderer, media_type, plain_text
+from huida.conversation.sessions import RECENT_KEPT, Visitor, open_session
+from huida.db import new_id, now_ms
+from huida.engine.dialogue import types as t
+from huida.engine.dialogue.policy import decide, match_verdict
+from huida.engine.strategies import StrategyContext, StrategyError, context_from_trans_data
+from huida.engine.text import normalize
+from huida.feedback.events import emit_transfer_human  # issue 5: webhook events
+from huida.knowledge.models import Rule
+from huida.learning.service import record_pair
+from huida.materials.views import article_views, media_view
+from huida.robots.models import Robot
+from huida.robots.service import get_robot
+from huida.robots.settings import RobotSettings, resolve_settings
+
+RULE_SOURCES = (t.SOURCE_RULE, t.SOURCE_MENU)
+
+
+@dataclass(frozen=True)
+class AskRequest:
+    """One visitor turn, as every channel hands it over."""
+
+    tenant_id: int
+    robot_id: str
+    user_id: str
+    question: str = ""
+    type: str = "TEXT"
+    knowledge_id: str | None = None
+    origin_type: str | None = None
+    strategy_data: dict[str, Any] | None = None
+    channel: str = "api"
+    visitor_key: str | None = None  # who shares a session; defaults to the user id
+    chat_id: str | None = None
+    chat_type: str = "p2p"
+    extra: dict[str, Any] = field(default_factory=dict)  # stored on the visitor message (channel ids)
+    dedupe_key: str | None = None  # the channel's message id: the same key twice answers once
+    # Answer a visitor message stored earlier instead of storing a new one (an Aily-style message is posted,
+    # then a run answers it); asking again for the same message returns its first answer.
+    question_id: str | None = None
+
+
+@dataclass(frozen=True)
+class AskResult:
+    entity: dict[str, Any]
+    decision: t.Decision | None  # None when the answer is a replay of an earlier ask with the same key
+    session_id: str
+    question_id: str
+    answer_id: str
+
+    @property
+    def replayed(self) -> bool:
+        return self.decision is None
+
+
+@dataclass(frozen=True)
+class RobotView:
+    robot: Robot
+    settings: RobotSettings
+    knowledge: RobotKnowledge
+
+    def thresholds(self) -> tuple[float, float]:
+        """(answer, recommend): the operator's override, else the calibrated values."""
+        s, calibrated = self.settings, self.knowledge.thresholds
+        answer = s.answerThreshold if s.answerThreshold is not None else calibrated.answer
+        recommend = s.recommendThreshold if s.recommendThreshold is not None else calibrated.recommend
+        return answer, min(recommend, answer)
+
+    def config(self) -> t.PolicyConfig:
+        s = self.settings
+        answer, recommend = self.thresholds()
+        return t.PolicyConfig(
+            answer_threshold=answer, recommend_threshold=recommend, recommend_max=s.recommendMax,
+            repeat_limit=s.repeatLimit, human_keywords=tuple(s.humanKeywords), sensitive_words=tuple(s.sensitiveWords),
+            negative_sentiment=s.negativeSentimentEnabled,
+            small_talk=_small_talk(s),
+        )
+
+
+def _small_talk(settings: RobotSettings) -> tuple[t.SmallTalk, ...]:
+    if not settings.smallTalkEnabled:
+        return ()
+    return tuple(t.SmallTalk(tuple(e.patterns), e.reply) for e in settings.smallTalk)
+
+
+def strategy_context(settings: RobotSettings, data: dict[str, Any] | None, origin_type: str | None) -> StrategyContext:
+    try:
+        return context_from_trans_data(data, origin_type, datetime.now(ZoneInfo(settings.timezone)))
+    except StrategyError as exc:
+        raise bad_request(f"strategyTransData: {exc}") from exc
+
+
+def session_view(chat: ChatSession) -> t.SessionView:
+    state = chat.state or {}
+    return t.SessionView(
+        is_first_question=chat.question_count == 0,
+        recent_questions=tuple(state.get("recent", [])),
+        last_menu=tuple((k, v) for k, v in state.get("menu", [])),
+    )
+
+
+class ConversationService:
+    def __init__(self, ctx: AppContext) -> None:
+        self.ctx = ctx
+        self.cache = KnowledgeCache(ctx.db)
+        ctx.shutdown.append(self.cache.close)
+        self.rng = random.Random()
+
+    # -- reading the robot -------------------------------------------------------------------------
+    def robot_view(self, tenant_id: int, robot_id: str) -> RobotView:
+        with self.ctx.db.read() as session:
+            robot = get_robot(session, tenant_id, robot_id)
+            session.expunge(robot)
+        settings = resolve_settings(robot.settings)
+        knowledge = self.cache.get(robot_id, robot.knowledge_version, settings.targetPrecision)
+        return RobotView(robot, settings, knowledge)
+
+    def renderer(self, session: Session, view: RobotView) -> Renderer:
+        tenant_id = view.robot.tenant_id
+
+        def rule_text(rule_id: str) -> str | None:
+            rule = view.knowledge.rule(rule_id)
+            return rule.standard_question if rule else None
+
+        return Renderer(
+            settings=view.settings, tenant_id=tenant_id, rule_text=rule_text,
+            media=lambda media_id: media_view(session, tenant_id, media_id),
+            articles=lambda ids: article_views(session, tenant_id, ids), new_id=new_id,
+        )
+
+    # -- asking ------------------------------------------------------------------------------------
+    def _turn(self, request: AskRequest, view: RobotView) -> t.Turn:
+        knowledge_id = (request.knowledge_id or "").strip() or None
+        kind = request.type
+        if knowledge_id:
+            is_button = knowledge_id.startswith((t.MENU_TRANSFER_PREFIX, t.DEFAULT_TRANSFER_PREFIX))
+            if not is_button and view.knowledge.rule(knowledge_id) is None:
+                raise ApiError(404, "KNOWLEDGE_NOT_FOUND", f"knowledgeId not found: {knowledge_id}")
+            kind = "MENU_CLICK"  # §1.4: a knowledgeId means the visitor used a menu item
+        elif kind == "MENU_CLICK":
+            raise bad_request("knowledgeId is required for MENU_CLICK")
+        return t.Turn(kind, request.question or "", knowledge_id)
+
+    def ask(self, request: AskRequest) -> AskResult:
+        """Answers one turn; a turn whose dedupe key was seen before gets the stored answer again."""
+        if request.question_id and (earlier := self._replay_question(request.question_id)):
+            return earlier
+        if request.dedupe_key and (earlier := self.replay(request.robot_id, request.dedupe_key)):
+            return earlier
+        try:
+            return self._ask(request)
+        except IntegrityError:
+            # Two deliveries of the same channel message raced; the other one answered.
+            if request.dedupe_key and (earlier := self.replay(request.robot_id, request.dedupe_key)):
+                return earlier
+            raise
+
+    def replay(self, robot_id: str, dedupe_key: str) -> AskResult | None:
+        with self.ctx.db.read() as session:
+            question = session.scalar(select(Message).where(Message.robot_id == robot_id,
+                                                            Message.dedupe_key == dedupe_key))
+            answer = question and session.scalar(select(Message).where(Message.reply_to == question.id))
+            if question is None or answer is None:
+                return None
+            return AskResult(answer.extra["entity"], None, question.session_id, question.id, answer.id)
+
+    def _replay_question(self, question_id: str) -> AskResult | None:
+        with self.ctx.db.read() as session:
+            answer = session.scalar(select(Message).where(Message.reply_to == question_id).order_by(Message.seq))
+            if answer is None:
+                return None
+            return AskResult(answer.extra["entity"], None, answer.session_id, question_id, answer.id)
+
+    def _stored_question(self, session: Session, request: AskRequest) -> tuple[ChatSession, Message]:
+        question = session.scalar(select(Message).where(Message.id == request.question_id, Message.role == "visitor",
+                                                        Message.robot_id == request.robot_id))
+        if question is None:
+            raise ApiError(404, "MESSAGE_NOT_FOUND", f"message not found: {request.question_id}")
+        # Locked like open_session locks: one answer at a time per conversation.
+        chat = session.scalar(select(ChatSession).where(ChatSession.id == question.session_id).with_for_update())
+        assert chat is not None
+        return chat, question
+
+    def _ask(self, request: AskRequest) -> AskResult:
+        view = self.robot_view(request.tenant_id, request.robot_id)
+        turn = self._turn(request, view)
+        context = strategy_context(view.settings, request.strategy_data, request.origin_type)
+        visitor = Visitor(request.tenant_id, request.robot_id, request.user_id, request.visitor_key or request.user_id,
+                          request.channel, request.origin_type, request.chat_id, request.chat_type)
+        with self.ctx.db.session() as session:
+            now = now_ms()
+            stored = None
+            if request.question_id:
+                chat, stored = self._stored_question(session, request)
+                earlier = session.scalar(select(Message).where(Message.reply_to == stored.id).order_by(Message.seq))
+                if earlier is not None:  # answered meanwhile by a concurrent ask
+                    return AskResult(earlier.extra["entity"], None, chat.id, stored.id, earlier.id)
+            else:
+                chat, _closed = open_session(session, visitor, now, view.settings.sessionTimeoutMinutes * 60_000)
+            normalized = normalize(turn.question)
+            situation = t.Situation(turn, normalized, session_view(chat), view.config(), view.knowledge, context, now)
+            decision = decide(situation)
+            content = self.renderer(session, view).content(decision)
+            question_text = turn.question or _clicked_text(chat, turn, view)
+            question, answer = self._store(session, chat, request, turn, question_text, decision, content, now,
+                                           stored)
+            if _learn_from_click(session, chat, turn, request.robot_id):
+                self.cache.schedule_refresh(request.robot_id)
+            _remember(chat, normalized, turn, decision, content, now)
+            if decision.transfer:  # issue 5: the transfer-human webhook event, in this transaction
+                emit_transfer_human(session, chat, question, answer)
+            if decision.rule is not None and decision.answer_source in RULE_SOURCES and decision.answer is not None:
+                _count_hit(session, request.robot_id, decision.rule.rule_id, now)
+            entity = self._entity(request, view, chat, question_text, decision, content, answer.id)
+            answer.extra = {"entity": entity}
+            return AskResult(entity, decision, chat.id, question.id, answer.id)
+
+    def _store(self, session: Session, chat: ChatSession, request: AskRequest, turn: t.Turn, question_text: str,
+               decision: t.Decision, content: dict[str, Any], now: int,
+               stored: Message | None = None) -> tuple[Message, Message]:
+        question = stored or Message(
+            session_id=chat.id, tenant_id=request.tenant_id, robot_id=request.robot_id, role="visitor",
+            sender_id=request.user_id, question_type=turn.kind, knowledge_id=turn.knowledge_id, text=question_text,
+            extra=dict(request.extra), dedupe_key=request.dedupe_key, created_at=now,
+        )
+        if stored is None:
+            session.add(question)
+            session.flush()
+        answer = Message(
+            session_id=chat.id, tenant_id=request.tenant_id, robot_id=request.robot_id, role="robot",
+            sender_id=request.robot_id, reply_to=question.id, question_type=turn.kind, knowledge_id=turn.knowledge_id,
+            text=plain_text(content), body=content, media_type=media_type(content),
+            answer_type=decision.answer_type, answer_source=decision.answer_source, sub_type=decision.sub_type,
+            rule_id=decision.rule.rule_id if decision.rule else None,
+            answer_id=decision.answer.id if decision.answer else None, score=decision.score, created_at=now,
+        )
+        session.add(answer)
+        session.flush()
+        return question, answer
+
+    def _entity(self, request: AskRequest, view: RobotView, chat: ChatSession, question: str, decision: t.Decision,
+                content: dict[str, Any], msg_id: str) -> dict[str, Any]:
+        rule = decision.rule
+        from_rule = rule is not None and decision.answer is not None
+        return {
+            "msgId": msg_id, "userId": request.user_id, "tenantId": request.tenant_id, "question": question,
+            "tag": None, "answerType": decision.answer_type, "answerSource": decision.answer_source,
+            "content": content, "dlgFinished": False, "sessionId": chat.id,
+            "satisfactionCommentInvitation": bool(from_rule and view.settings.satisfactionInvitation),
+            "multiTurnDialogueId": "", "multiTurnDialogueStarted": False, "multiTurnDialogueFinished": False,
+            "resourceId": rule.rule_id if from_rule else None,
+            "resourceName": rule.standard_question if from_rule else None,
+            "resourceType": "RULE" if from_rule else None,
+            "answerId": decision.answer.id if decision.answer else None,
+            "subType": decision.sub_type, "domain": _domain(decision), "intention": None, "robotIntent": None,
+            "sentimentLabels": list(decision.sentiment_labels),
+        }
+
+
+def _domain(decision: t.Decision) -> str | None:
+    if decision.rule is not None:
+        return "_new_faq_"
+    return "_default_dm_" if decision.answer_type == t.DEFAULT else None
+
+
+def _clicked_text(chat: ChatSession, turn: t.Turn, view: RobotView) -> str:
+    """The label of the clicked item, so history reads like the conversation the visitor saw."""
+    for knowledge_id, text in (chat.state or {}).get("menu", []):
+        if knowledge_id == turn.knowledge_id:
+            return text
+    rule = view.knowledge.rule(turn.knowledge_id or "")
+    return rule.standard_question if rule else ""
+
+
+def _remember(chat: ChatSession, normalized: str, turn: t.Turn, decision: t.Decision, content: dict[str, Any],
+              now: int) -> None:
+    state = dict(chat.state or {})
+    if turn.kind == "TEXT":
+        state["recent"] = [*state.get("recent", []), normalized][-RECENT_KEPT:]
+    kind = content.get("type")
+    # §1.4.2: only the menu of the last answer can be typed instead of clicked.
+    if kind in ("menu", "recommend"):
+        state["menu"] = [[item["knowledgeId"], item["text"]] for item in content.get("texts", [])]
+    else:
+        state.pop("menu", None)
+    if kind == "recommend":
+        state["recommendedFor"] = turn.question
+    else:
+        state.pop("recommendedFor", None)
+    chat.state = state
+    chat.question_count += 1
+    chat.last_active_at = now
+    if decision.transfer and chat.handover in ("bot", "closed"):
+        chat.handover = "pending"
+
+
+def _learn_from_click(session: Session, chat: ChatSession, turn: t.Turn, robot_id: str) -> bool:
+    """A recommended question the visitor clicked is evidence that their question meant that rule."""
+    state = chat.state or {}
+    asked = state.get("recommendedFor")
+    shown = {knowledge_id for knowledge_id, _ in state.get("menu", [])}
+    if turn.kind != "MENU_CLICK" or not asked or turn.knowledge_id not in shown:
+        return False
+    return record_pair(session, robot_id, asked, turn.knowledge_id or "", "click")
+
+
+def _count_hit(session: Session, robot_id: str, rule_id: str, now: int) -> None:
+    session.execute(
+        update(Rule).where(Rule.robot_id == robot_id, Rule.rule_id == rule_id)
+        .values(hit_count=Rule.hit_count + 1, last_hit_time=now)
+    )
+
+
+def conversation_service(ctx: AppContext) -> ConversationService:
+    """The process's conversation service (one knowledge cache per process)."""
+    service = ctx.services.get("conversation")
+    if service is None:
+        service = ctx.services.setdefault("conversation", ConversationService(ctx))
+    return service
+
+
+def verdict_for(view: RobotView, top_score: float | None) -> str:
+    return match_verdict(top_score, view.config())

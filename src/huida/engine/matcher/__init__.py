@@ -1,0 +1,36 @@
+"""The matching engine: multi-signal, self-calibrating, pure Python (no web or database imports).
+
+matcher = build_matcher(items)            # index + classifier + fusion + thresholds
+matcher.search("微利贷怎么还款")            # [Candidate(rule_id, question, score), ...]
+matcher.thresholds                        # Thresholds(answer, recommend), calibrated
+"""
+
+from huida.engine.matcher.dense import Embedder, HttpEmbedder, LocalEmbedder, embedder_from_env
+from huida.engine.matcher.engine import HybridMatcher, build_matcher
+from huida.engine.matcher.pairs import (
+    PairLearning,
+    PairModel,
+    TermAssociations,
+    pairs_for_knowledge,
+    read_labelled_pairs,
+)
+from huida.engine.matcher.types import Candidate, KnowledgeItem, Matcher, MatcherOptions, Thresholds
+
+__all__ = [
+    "Candidate",
+    "Embedder",
+    "HttpEmbedder",
+    "HybridMatcher",
+    "KnowledgeItem",
+    "LocalEmbedder",
+    "Matcher",
+    "MatcherOptions",
+    "PairLearning",
+    "PairModel",
+    "TermAssociations",
+    "Thresholds",
+    "build_matcher",
+    "embedder_from_env",
+    "pairs_for_knowledge",
+    "read_labelled_pairs",
+]

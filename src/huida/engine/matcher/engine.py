@@ -1,0 +1,366 @@
+"""HybridMatcher: every signal, fused into one calibrated confidence per rule."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+
+from huida.engine.matcher import terms, training
+from huida.engine.matcher.calibration import CvSample, calibrate
+from huida.engine.matcher.classifier import RuleClassifier
+from huida.engine.matcher.dense import DenseVectors
+from huida.engine.matcher.features import Query, rule_features
+from huida.engine.matcher.fusion import Fusion
+from huida.engine.matcher.index import DocScores, LexicalIndex
+from huida.engine.matcher.pairs import PairLearning, pairs_for_knowledge
+from huida.engine.matcher.postings import Terms
+from huida.engine.matcher.types import Candidate, KnowledgeItem, MatcherOptions, Thresholds
+from huida.engine.text import Tokenizer, normalize
+
+_POOL_DOCS = 64  # docs pulled by the combined lexical score before grouping by rule
+_POOL_RULES = 20  # candidate rules scored by the fusion
+_EXTRA_RULES = 5  # the classifier's (and the translated question's) best rules always join the candidates
+_RULE_DOCS = 8  # questions of a candidate rule scored exactly: its best ones by the rare-term score
+_WORD_CACHE = 50_000
+
+
+@dataclass(slots=True)
+class Candidates:
+    rules: list[int]  # rule codes
+    feats: np.ndarray  # one row per rule
+    best: list[int]  # best doc of each rule
+
+
+class HybridMatcher:
+    """One robot's matcher.
+
+    Lifecycle: `build_matcher(items)` (index, classifier, fusion, thresholds) -> `search` many times ->
+    `upsert` / `remove` / `learn_pairs` for single changes (milliseconds; the index is updated in place and
+    new rules are scored by the existing fusion) -> `refresh()` in the background after changes, which
+    retrains the classifier and fusion and recalibrates `thresholds`.
+
+    Concurrency: `search` only reads (its caches tolerate races); changes must not run concurrently with
+    searches - change a copy and swap it in, or guard changes with a lock.
+    """
+
+    def __init__(self, options: MatcherOptions | None = None) -> None:
+        self.options = options or MatcherOptions()
+        self.tokenizer = Tokenizer(self.options.domain_terms)
+        self.index = LexicalIndex(self.tokenizer)
+        self.pairs: PairLearning | None = self.options.pairs
+        self.embedder = self.options.embedder
+        self.dense = DenseVectors() if self.embedder is not None else None
+        self.classifier: RuleClassifier | None = None
+        self.fusion = Fusion.prior()
+        self.thresholds = Thresholds(answer=1.0, recommend=1.0)
+        self.stale = True  # knowledge changed since the classifier, fusion and thresholds were learned
+        self._samples: list[CvSample] | None = None
+        self._paraphrases = True  # held-out evidence includes real rephrasings (not only perturbed copies)
+        self._word_cache: dict[str, list[str]] = {}
+
+    # kept for callers of the first version
+    @property
+    def associations(self):
+        return self.pairs.associations if self.pairs else None
+
+    @property
+    def pair_model(self):
+        return self.pairs.model if self.pairs else None
+
+    # --- knowledge --------------------------------------------------------------------------------------
+    def add_items(self, items: Iterable[KnowledgeItem]) -> None:
+        """Bulk add (rules must be new); call `refresh()` afterwards."""
+        docs = self.index.add_many([(item.rule_id, list(item.questions)) for item in items])
+        self._embed(docs)
+        self._changed()
+
+    def upsert(self, item: KnowledgeItem) -> None:
+        """Add or replace one rule; learned phrasings of the rule survive an edit."""
+        self.index.remove_rule(item.rule_id, learned_too=False)
+        docs = self.index.add_many([(item.rule_id, list(item.questions))])
+        self._embed(docs)
+        self._changed()
+
+    def remove(self, rule_id: str) -> None:
+        self.index.remove_rule(rule_id, learned_too=True)
+        self._changed()
+
+    def learn_pairs(self, pairs: Iterable[tuple[str, str]]) -> None:
+        """(question, rule_id) pairs (clicked recommendations, confirmed answers, imported logs) become
+        extra phrasings of known rules; unknown rule ids are ignored."""
+        by_rule: dict[str, list[str]] = {}
+        for question, rule_id in pairs:
+            if self.index.store.has_rule(rule_id):
+                by_rule.setdefault(rule_id, []).append(question)
+        docs = self.index.add_many(list(by_rule.items()), learned=True)
+        self._embed(docs)
+        self._changed()
+
+    def learn_labelled_pairs(self, pairs: Iterable[tuple[str, str, int]], add_phrasings: bool = False) -> PairLearning:
+        """Labelled `q1, q2, label` pairs: learn what they teach (see pairs.PairLearning), use it, and return
+        it (save it; pass it back via MatcherOptions.pairs). Call `refresh()` afterwards so the fusion learns
+        how far to trust it. `add_phrasings` also files the partner of a stored question under that
+        question's rule; off by default: pair labels from another split are too loose to stand as the
+        owner's own phrasings."""
+        pairs = list(pairs)
+        learned = PairLearning.learn(pairs, self.tokenizer, self.options.seed)
+        self.use_pair_learning(learned)
+        if add_phrasings:
+            self.learn_pairs(pairs_for_knowledge(pairs, self.items()))
+        return learned
+
+    def use_pair_learning(self, learned: PairLearning | None) -> None:
+        self.pairs = learned
+        self._changed()
+
+    def items(self) -> list[KnowledgeItem]:
+        store = self.index.store
+        learned = store.learned.view
+        out = []
+        for code, docs in store.rule_docs.items():
+            own = tuple(store.original(d) for d in docs if not learned[d])
+            if own:
+                out.append(KnowledgeItem(store.rule_ids[code], own))
+        return out
+
+    def _changed(self) -> None:
+        self.stale = True
+        self._samples = None
+
+    def _embed(self, docs: list[int]) -> None:
+        if self.dense is not None and docs and self.embedder is not None:
+            self.dense.add(self.embedder.embed(self.index.store.texts.many(docs)))
+
+    # --- learning from the knowledge itself ------------------------------------------------------------
+    def refresh(self, target_precision: float | None = None) -> Thresholds:
+        """Retrain the classifier and the fusion, then recalibrate (after knowledge changes)."""
+        opts = self.options
+        self.index.compact()
+        self._word_cache.clear()
+        cv = training.plan(self.index.store, opts.cv_queries, opts.oos_share, opts.seed, self.tokenizer)
+        cv_clf = self._train_classifier(exclude=np.concatenate([cv.held, cv.oos]))
+        self.classifier = self._train_classifier(exclude=np.zeros(0, dtype=np.int64))
+        rows = self._cv_rows(cv, cv_clf)
+        if opts.fusion and rows:
+            labels = np.concatenate([y for _, y, _ in rows])
+            if 0 < labels.sum() < len(labels):
+                self.fusion = Fusion.fit([(f, y) for f, y, _ in rows], opts.seed)
+        self._samples = self._cv_samples(rows)
+        self._paraphrases = not cv.synthetic
+        self.stale = False
+        return self.calibrate(target_precision or opts.target_precision)
+
+    def calibrate(self, target_precision: float = 0.9) -> Thresholds:
+        """Thresholds for a target direct-answer precision, from held-out questions of the knowledge (the
+        held-out evidence of the last refresh is kept, so changing the target is instant)."""
+        if self._samples is None:
+            opts = self.options
+            cv = training.plan(self.index.store, opts.cv_queries, opts.oos_share, opts.seed, self.tokenizer)
+            self._samples = self._cv_samples(self._cv_rows(cv, self.classifier))
+            self._paraphrases = not cv.synthetic
+        self.thresholds = calibrate(self._samples, target_precision, self.options.oos_share, self._paraphrases)
+        return self.thresholds
+
+    def _cv_samples(self, rows: list[tuple[np.ndarray, np.ndarray, bool]]) -> list[CvSample]:
+        samples = []
+        for feats, labels, in_scope in rows:
+            rank, scores = self.fusion.predict(feats)
+            order = np.argsort(-rank, kind="stable")
+            samples.append(
+                CvSample(float(scores[order[0]]), bool(labels[order[0]]), bool(labels[order[:3]].any()), in_scope)
+            )
+        return samples
+
+    def _use_classifier(self) -> bool:
+        opts = self.options
+        store = self.index.store
+        n_rules = len(store.rule_docs)
+        n_docs = store.n_live
+        if opts.classifier is not None:
+            return opts.classifier and n_rules >= 2
+        return (
+            2 <= n_rules <= opts.classifier_max_rules
+            and n_docs / n_rules >= opts.classifier_min_questions
+            and n_docs <= opts.classifier_max_questions
+        )
+
+    def _train_classifier(self, exclude: np.ndarray) -> RuleClassifier | None:
+        if not self._use_classifier():
+            return None
+        live = self.index.store.live.view.copy()
+        live[exclude] = False
+        return RuleClassifier.train(self.index, np.flatnonzero(live), self.options.seed)
+
+    def _cv_rows(self, cv: training.CvPlan, clf: RuleClassifier | None) -> list[tuple[np.ndarray, np.ndarray, bool]]:
+        store = self.index.store
+        rows = []
+        for doc in cv.held.tolist():
+            rows.append(self._row(store.texts[doc], int(store.doc_rule.view[doc]), [doc], None, clf, True))
+        for text, rule in cv.synthetic:
+            rows.append(self._row(text, rule, [], None, clf, True))
+        for doc in cv.oos.tolist():
+            rule = int(store.doc_rule.view[doc])
+            rows.append(self._row(store.texts[doc], rule, store.live_docs(rule), rule, clf, False))
+        return [r for r in rows if r is not None]
+
+    def _row(self, text, rule, exclude_docs, exclude_rule, clf, in_scope):
+        found = self._candidates(text, exclude_docs, exclude_rule, clf)
+        if found is None:
+            return None
+        return found.feats, np.array([r == rule for r in found.rules], dtype=np.int64), in_scope
+
+    # --- matching ---------------------------------------------------------------------------------------
+    def search(self, question: str, k: int = 5) -> list[Candidate]:
+        text = normalize(question)
+        if not text:
+            return []
+        found = self._candidates(text, [], None, self.classifier)
+        if found is None:
+            return []
+        rank, scores = self.fusion.predict(found.feats)
+        order = np.argsort(-rank, kind="stable")[:k]
+        store = self.index.store
+        out, ceiling = [], 1.0
+        for i in order.tolist():
+            ceiling = min(ceiling, float(scores[i]))  # best first: confidence never rises down the list
+            rule = found.rules[i]
+            out.append(Candidate(store.rule_ids[rule], self._shown_question(rule, found.best[i]), ceiling))
+        return out
+
+    def _shown_question(self, rule: int, doc: int) -> str:
+        store = self.index.store
+        if store.learned.view[doc]:  # a learned phrasing is not the owner's text: show the standard question
+            own = [d for d in store.live_docs(rule) if not store.learned.view[d]]
+            doc = own[0] if own else doc
+        return store.original(doc)
+
+    def scores(self, text: str, exclude_docs: list[int] | None = None) -> DocScores:
+        """Per-doc scores of a normalised question."""
+        index = self.index
+        terms = index.query_terms(text)
+        assoc = None
+        if self.pairs is not None and self.pairs.associations and index.postings.n_terms:
+            assoc = self._associated(text)
+        dense_vec = None
+        if self.dense is not None and self.embedder is not None:
+            dense_vec = self.dense.scores(self.embedder.embed([text])[0], index.store.n_docs)
+        return DocScores(index, terms, list(exclude_docs or []), dense_vec, assoc)
+
+    def _associated(self, text: str) -> Terms | None:
+        """The question's words translated through learned associations, as weighted word terms."""
+        assert self.pairs is not None
+        expanded = self.pairs.associations.expand(self.tokenizer.words(text))
+        if not expanded:
+            return None
+        p = self.index.postings
+        ids = p.lookup(np.array(terms.word_keys(list(expanded))[: len(expanded)], dtype=np.uint64))
+        w = np.array(list(expanded.values())) * np.where(ids >= 0, p.idf(np.maximum(ids, 0)), 0.0)
+        keep = (ids >= 0) & (w > 0)
+        if not keep.any():
+            return None
+        ids, w = ids[keep], w[keep] / np.sqrt(float(w[keep] @ w[keep]))
+        order = np.argsort(ids)
+        zero = np.zeros(len(ids), np.int64)
+        return Terms(ids[order], w[order], zero, zero[:0], np.zeros(3))
+
+    def _candidates(
+        self, text: str, exclude_docs: list[int], exclude_rule: int | None, clf: RuleClassifier | None
+    ) -> Candidates | None:
+        scores = self.scores(text, exclude_docs)
+        store = self.index.store
+        doc_rule = store.doc_rule.view
+        rules: list[int] = []
+        seen: set[int] = set()
+        for doc in scores.top(_POOL_DOCS).tolist():
+            rule = int(doc_rule[doc])
+            if rule not in seen:
+                seen.add(rule)
+                rules.append(rule)
+                if len(rules) >= _POOL_RULES:
+                    break
+        if scores.assoc is not None:
+            self._extend(rules, seen, (int(doc_rule[d]) for d in scores.top(_POOL_DOCS // 4, "assoc").tolist()))
+        margins = None
+        if clf is not None:
+            values = clf.margins(self.index, scores.terms)
+            pairs = zip(clf.classes.tolist(), values.tolist(), strict=True)
+            margins = {c: float(v) for c, v in pairs if c != exclude_rule}
+            self._extend(rules, seen, sorted(margins, key=margins.__getitem__, reverse=True))
+        kept, docs, sizes = self._rule_docs(rules, exclude_docs, scores.combined)
+        if not kept:
+            return None
+        per_doc = scores.at(docs)
+        query = Query(text, scores.coverage, margins, self._pair_score(), self._translation(), self.dense is not None)
+        feats, best = rule_features(query, kept, docs, sizes, per_doc, store.texts.__getitem__)
+        return Candidates(kept, feats, best)
+
+    def _rule_docs(
+        self, rules: list[int], exclude_docs: list[int], combined: np.ndarray
+    ) -> tuple[list[int], np.ndarray, np.ndarray]:
+        """The candidate rules that keep a question, their questions to score (concatenated, at most
+        `_RULE_DOCS` each: the best by the candidate score) and how many each."""
+        store = self.index.store
+        lists = [store.live_docs(r) for r in rules]
+        if exclude_docs:
+            excluded = set(exclude_docs)
+            lists = [[d for d in docs if d not in excluded] for docs in lists]
+        kept = [r for r, docs in zip(rules, lists, strict=True) if docs]
+        lists = [docs for docs in lists if docs]
+        if not kept:
+            return [], np.zeros(0, np.int64), np.zeros(0, np.int64)
+        sizes = np.fromiter((len(d) for d in lists), dtype=np.int64, count=len(lists))
+        if sizes.max() > _RULE_DOCS:
+            lists = [d if len(d) <= _RULE_DOCS else self._best_docs(d, combined) for d in lists]
+            sizes = np.minimum(sizes, _RULE_DOCS)
+        docs = np.fromiter((d for ds in lists for d in ds), dtype=np.int64, count=int(sizes.sum()))
+        return kept, docs, sizes
+
+    @staticmethod
+    def _best_docs(docs: list[int], combined: np.ndarray) -> list[int]:
+        arr = np.asarray(docs, dtype=np.int64)
+        return np.sort(arr[np.argsort(-combined[arr], kind="stable")[:_RULE_DOCS]]).tolist()
+
+    def _extend(self, rules: list[int], seen: set[int], more: Iterable[int]) -> None:
+        added = 0
+        for rule in more:
+            if added >= _EXTRA_RULES:
+                break
+            if rule not in seen and self.index.store.rule_docs.get(rule):
+                seen.add(rule)
+                rules.append(rule)
+                added += 1
+
+    def _pair_score(self):
+        if self.pairs is None or self.pairs.model is None:
+            return None
+        model, words = self.pairs.model, self._words
+
+        def score(query: str, doc: str) -> float:
+            return model.score(words(query), words(doc))
+
+        return score
+
+    def _words(self, text: str) -> list[str]:
+        """Distinct words of a text (cached: stored questions recur)."""
+        cached = self._word_cache.get(text)
+        if cached is None:
+            cached = sorted(set(self.tokenizer.words(text)))
+            if len(self._word_cache) >= _WORD_CACHE:
+                self._word_cache.clear()
+            self._word_cache[text] = cached
+        return cached
+
+    def _translation(self):
+        if self.pairs is None or getattr(self.pairs, "translation", None) is None:
+            return None
+        return self.pairs.translation.scorer(self._words)
+
+
+def build_matcher(items: Iterable[KnowledgeItem], options: MatcherOptions | None = None) -> HybridMatcher:
+    """Index the knowledge, learn the classifier and fusion from it, and calibrate the thresholds."""
+    matcher = HybridMatcher(options)
+    matcher.add_items(items)
+    matcher.refresh()
+    return matcher

@@ -1,0 +1,358 @@
+"""The inverted index of one robot: TF-IDF cosine per field (words, characters, pinyin), all fields in one
+structure so that a question costs one vocabulary lookup and one postings pass, not one per field.
+
+- Term-major postings (per term: its docs ascending and their normalised weights): candidate generation.
+  Docs added after the last compaction sit in a small delta segment, rebuilt in milliseconds;
+  `compact()` merges it, drops removed docs and re-weights everything with the current idf.
+- Doc-major rows (term ids and frequencies per doc): statistics on removal, compaction, coverage features
+  and classifier features.
+
+Scores are cosine similarities per field (sublinear tf, smoothed idf, L2 norm per field): in [0, 1] for
+every question and every robot, which the fusion and the calibration rely on. A batch of a million
+questions is indexed with two sorts of packed integers; term ids change on compaction, so everything
+outside keeps keys (terms.py).
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections import Counter
+from dataclasses import dataclass
+
+import numpy as np
+
+from huida.engine.matcher.store import GrowArray
+from huida.engine.matcher.terms import DOC_BITS, MAX_BATCH_DOCS, field_of
+
+N_FIELDS = 3
+_U = np.uint64
+_DOC_MASK = _U((1 << DOC_BITS) - 1)
+_KEY_MASK = _U((1 << (64 - DOC_BITS)) - 1)
+
+
+@dataclass(slots=True)
+class Terms:
+    """A question's terms."""
+
+    ids: np.ndarray  # term ids, ascending
+    weights: np.ndarray  # cosine weights, normalised per field
+    fields: np.ndarray  # field of each term
+    singles: np.ndarray  # ids of its single units (words, characters, syllables), ascending
+    mass: np.ndarray  # per field: idf total of its single units, unknown ones at the highest idf
+
+    @classmethod
+    def empty(cls) -> Terms:
+        z = np.zeros(0, np.int64)
+        return cls(z, np.zeros(0), z, z, np.zeros(N_FIELDS))
+
+
+@dataclass(slots=True)
+class Segment:
+    """Term-major postings of a range of docs."""
+
+    ptr: np.ndarray  # int64 (n_terms + 1): postings of term t are [ptr[t], ptr[t + 1])
+    docs: np.ndarray  # int32 doc ids, ascending within a term
+    weights: np.ndarray  # float32 normalised doc weights
+
+    @classmethod
+    def empty(cls) -> Segment:
+        return cls(np.zeros(1, np.int64), np.zeros(0, np.int32), np.zeros(0, np.float32))
+
+    def gather(self, ids: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Postings of several terms at once: (doc ids, query weight x doc weight, index of the term)."""
+        inside = ids < len(self.ptr) - 1
+        if not inside.all():
+            ids, weights = ids[inside], weights[inside]
+        index, which = _spans(self.ptr, ids)
+        return self.docs[index], self.weights[index] * weights[which], which
+
+
+def _spans(ptr: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Positions of the entries of the given rows of a CSR-like layout, and the row index of each."""
+    starts = ptr[rows]
+    lengths = ptr[rows + 1] - starts
+    which = np.repeat(np.arange(len(rows)), lengths)
+    index = np.arange(len(which)) + np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
+    return index, which
+
+
+class _Slots(threading.local):
+    """A per-thread id -> position table (-1 elsewhere), reset after each use: membership of many entries
+    in a small set is then one gather, at any index size."""
+
+    def __init__(self) -> None:
+        self.table = np.zeros(0, np.int32)
+
+    def get(self, size: int) -> np.ndarray:
+        if len(self.table) < size:
+            self.table = np.full(max(size, 2 * len(self.table), 1024), -1, np.int32)
+        return self.table
+
+
+SLOTS = _Slots()
+
+
+class Postings:
+    def __init__(self) -> None:
+        self.keys = np.zeros(0, _U)  # sorted keys of the base vocabulary (term id = position)
+        self.extra: dict[int, int] = {}  # keys first seen after the last compaction -> term id
+        self._extra_keys: list[int] = []  # the same keys in id order
+        self.generation = 0  # bumped whenever term ids are renumbered (build, compaction)
+        self.df = GrowArray(np.int32, 0)
+        self.n_live = 0
+        self.row_ptr = GrowArray(np.int64, 0)
+        self.row_ptr.extend([0])
+        self.row_terms = GrowArray(np.int32, 0)
+        self.row_tf = GrowArray(np.uint8, 0)
+        self.norm = GrowArray(np.float32, 1)  # per (doc, field): doc * N_FIELDS + field
+        self.base = Segment.empty()
+        self.base_end = 0  # docs below this id are in the base segment
+        self._delta: Segment | None = None
+
+    @property
+    def n_terms(self) -> int:
+        return len(self.keys) + len(self.extra)
+
+    @property
+    def n_rows(self) -> int:
+        return self.row_ptr.size - 1
+
+    # --- vocabulary -------------------------------------------------------------------------------------
+    def lookup(self, keys: np.ndarray, grow: bool = False) -> np.ndarray:
+        """Term ids of keys (-1: unknown, unless `grow` assigns new ids in order of first appearance)."""
+        ids = np.full(len(keys), -1, dtype=np.int64)
+        if len(self.keys):
+            at = np.searchsorted(self.keys, keys)
+            at[at == len(self.keys)] = 0
+            found = self.keys[at] == keys
+            ids[found] = at[found]
+        if self.extra or grow:
+            for i in np.flatnonzero(ids < 0).tolist():
+                key = int(keys[i])
+                tid = self.extra.get(key)
+                if tid is None and grow:
+                    tid = self.extra[key] = self.n_terms
+                    self._extra_keys.append(key)
+                ids[i] = -1 if tid is None else tid
+        return ids
+
+    def all_keys(self) -> np.ndarray:
+        """Key of every term id."""
+        return np.concatenate([self.keys, np.array(self._extra_keys, dtype=_U)])
+
+    def key_of(self, ids: np.ndarray) -> np.ndarray:
+        if not self.extra:
+            return self.keys[ids]
+        return self.all_keys()[ids]
+
+    def idf(self, ids: np.ndarray) -> np.ndarray:
+        return np.log((self.n_live + 1) / (self.df.view[ids] + 1.0)) + 1.0
+
+    def max_idf(self) -> float:
+        return math.log(self.n_live + 1) + 1.0
+
+    # --- changes ----------------------------------------------------------------------------------------
+    def add(self, first_doc: int, n_docs: int, docs: np.ndarray, keys: np.ndarray) -> None:
+        """Index docs `first_doc .. first_doc + n_docs - 1` (they must follow the indexed ones), given
+        their term occurrences (offset of the doc in the batch, key)."""
+        if n_docs <= 0:
+            return
+        assert first_doc == self.n_rows and first_doc + n_docs < MAX_BATCH_DOCS
+        self.n_live += n_docs
+        if self.n_terms == 0 and self.base_end == 0 and n_docs > 1000:
+            self._build(first_doc, n_docs, docs, keys)
+            return
+        packed = np.sort((docs.astype(_U) << _U(64 - DOC_BITS)) | keys)  # by doc, then key
+        offsets, key, tf = _runs(packed, 64 - DOC_BITS)
+        ids = self.lookup(key, grow=True)
+        self.df.extend(np.zeros(self.n_terms - self.df.size, np.int32))
+        np.add.at(self.df.raw(), ids, 1)
+        self._append_rows(n_docs, offsets, ids, tf)
+        self._delta = None
+
+    def _append_rows(self, n_docs: int, offsets: np.ndarray, ids: np.ndarray, tf: np.ndarray) -> None:
+        counts = np.bincount(offsets, minlength=n_docs)
+        self.row_ptr.extend(self.row_ptr.view[-1] + np.cumsum(counts))
+        self.row_terms.extend(ids.astype(np.int32))
+        self.row_tf.extend(np.minimum(tf, 255).astype(np.uint8))
+        raw = (1.0 + np.log(tf.astype(np.float64))) * self.idf(ids)
+        slot = offsets * N_FIELDS + field_of(self.key_of(ids))
+        sq = np.bincount(slot, raw * raw, minlength=n_docs * N_FIELDS)
+        self.norm.extend(np.sqrt(np.maximum(sq, 1e-24)).astype(np.float32))
+
+    def _build(self, first_doc: int, n_docs: int, docs: np.ndarray, keys: np.ndarray) -> None:
+        """First batch: postings by one sort on (key, doc), rows by one sort on (doc, term)."""
+        key, offsets, tf = _runs(np.sort((keys << _U(DOC_BITS)) | docs.astype(_U)), DOC_BITS, key_high=True)
+        new_term = np.concatenate([[True], key[1:] != key[:-1]]) if len(key) else np.zeros(0, bool)
+        self.keys = key[new_term]
+        self.generation += 1
+        term = np.cumsum(new_term) - 1
+        ptr = np.append(np.flatnonzero(new_term), len(key)).astype(np.int64)
+        self.df = GrowArray(np.int32, 0)
+        self.df.extend(np.diff(ptr).astype(np.int32))
+        rows = np.sort((offsets.astype(_U) << _U(40)) | (term.astype(_U) << _U(8)) | np.minimum(tf, 255).astype(_U))
+        self._append_rows(
+            n_docs,
+            (rows >> _U(40)).astype(np.int64),
+            ((rows >> _U(8)) & _U(0xFFFFFFFF)).astype(np.int64),
+            (rows & _U(255)).astype(np.int64),
+        )
+        self.base = self._segment(ptr, term, offsets + first_doc, tf)
+        self.base_end = first_doc + n_docs
+
+    def _segment(self, ptr: np.ndarray, term: np.ndarray, docs: np.ndarray, tf: np.ndarray) -> Segment:
+        raw = (1.0 + np.log(tf.astype(np.float64))) * self.idf(term)
+        norm = self.norm.view[docs * N_FIELDS + field_of(self.key_of(term))]
+        return Segment(ptr, docs.astype(np.int32), (raw / norm).astype(np.float32))
+
+    def remove(self, docs: list[int]) -> None:
+        """Forget removed docs in the statistics (their rows and postings stay until compaction, masked)."""
+        if docs:
+            index, _ = _spans(self.row_ptr.view, np.asarray(docs, dtype=np.int64))
+            np.subtract.at(self.df.raw(), self.row_terms.view[index], 1)
+            self.n_live -= len(docs)
+
+    def delta_size(self) -> int:
+        return self.n_rows - self.base_end
+
+    def delta(self) -> Segment | None:
+        if self.delta_size() <= 0:
+            return None
+        if self._delta is None:
+            docs = np.arange(self.base_end, self.n_rows, dtype=np.int64)
+            index, which = _spans(self.row_ptr.view, docs)
+            term = self.row_terms.view[index].astype(np.int64)
+            order = np.lexsort((which, term))
+            term, doc = term[order], docs[which[order]]
+            ptr = np.searchsorted(term, np.arange(self.n_terms + 1)).astype(np.int64)
+            self._delta = self._segment(ptr, term, doc, self.row_tf.view[index][order].astype(np.int64))
+        return self._delta
+
+    def compact(self, live: np.ndarray) -> None:
+        """Merge the delta into the base, drop removed docs' rows and postings, renumber terms by key and
+        re-weight everything with the current idf."""
+        n = self.n_rows
+        doc = np.repeat(np.arange(n, dtype=np.int64), np.diff(self.row_ptr.view))
+        keep = live[:n][doc]
+        old_terms = self.row_terms.view[keep].astype(np.int64)
+        tf = self.row_tf.view[keep].astype(np.int64)
+        doc = doc[keep]
+        used = np.flatnonzero(np.bincount(old_terms, minlength=self.n_terms))
+        used_keys = self.all_keys()[used]
+        order = np.argsort(used_keys)
+        remap = np.zeros(self.n_terms, np.int64)
+        remap[used[order]] = np.arange(len(used))
+        terms = remap[old_terms]
+        self.keys = used_keys[order]
+        self.extra, self._extra_keys = {}, []
+        self.generation += 1
+        self.df = GrowArray(np.int32, 0)
+        self.df.extend(np.bincount(terms, minlength=len(self.keys)).astype(np.int32))
+        self.n_live = int(live[:n].sum())
+        self.row_ptr = GrowArray(np.int64, 0)
+        self.row_ptr.extend(np.concatenate([[0], np.cumsum(np.bincount(doc, minlength=n))]))
+        self.row_terms = GrowArray(np.int32, 0)
+        self.row_terms.extend(terms.astype(np.int32))
+        self.row_tf = GrowArray(np.uint8, 0)
+        self.row_tf.extend(tf.astype(np.uint8))
+        raw = (1.0 + np.log(tf.astype(np.float64))) * self.idf(terms)
+        slot = doc * N_FIELDS + field_of(self.keys[terms])
+        self.norm = GrowArray(np.float32, 1)
+        self.norm.extend(np.sqrt(np.maximum(np.bincount(slot, raw * raw, minlength=n * N_FIELDS), 1e-24)))
+        packed = np.sort((terms.astype(_U) << _U(32)) | (doc.astype(_U) << _U(8)) | tf.astype(_U))
+        term = (packed >> _U(32)).astype(np.int64)
+        ptr = np.searchsorted(term, np.arange(len(self.keys) + 1)).astype(np.int64)
+        post_doc = ((packed >> _U(8)) & _DOC_MASK).astype(np.int64)
+        self.base = self._segment(ptr, term, post_doc, (packed & _U(255)).astype(np.int64))
+        self.base_end = n
+        self._delta = None
+
+    # --- querying ---------------------------------------------------------------------------------------
+    def query(self, keys: list[int]) -> Terms:
+        """The question's terms: ids (ascending) and weights, L2-normalised per field over all its terms of
+        that field (unknown terms count too, with the highest idf, so a question full of words the robot
+        never saw scores low everywhere), and its single units with their idf mass per field."""
+        if not keys or not self.n_terms:
+            return Terms.empty()
+        counts = Counter(keys)
+        distinct = np.fromiter(counts, dtype=_U, count=len(counts))
+        ids = self.lookup(distinct)
+        fields = field_of(distinct)
+        single = (distinct & _U(1)).astype(bool)
+        tfw = 1.0 + np.log(np.fromiter(counts.values(), dtype=np.float64, count=len(counts)))
+        known = ids >= 0
+        idf = np.full(len(ids), self.max_idf())
+        idf[known] = self.idf(ids[known])
+        w = tfw * idf
+        norm = np.sqrt(np.bincount(fields, w * w, N_FIELDS))
+        w = w / np.maximum(norm[fields], 1e-12)
+        mass = np.bincount(fields[single], idf[single], N_FIELDS)
+        keep = known.copy()
+        keep[known] = self.df.view[ids[known]] > 0
+        ids, w, fields, single = ids[keep], w[keep], fields[keep], single[keep]
+        order = np.argsort(ids)
+        ids = ids[order]
+        return Terms(ids, w[order], fields[order], ids[single[order]], mass)
+
+    def segments(self) -> list[Segment]:
+        delta = self.delta()
+        return [self.base] if delta is None else [self.base, delta]
+
+    def postings(self, ids: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(doc ids, contributions, index of the query term) of the given terms, every segment."""
+        parts = [seg.gather(ids, weights) for seg in self.segments()]
+        if len(parts) == 1:
+            return parts[0]
+        return tuple(np.concatenate([p[i] for p in parts]) for i in range(3))  # type: ignore[return-value]
+
+    def coverage(self, q: Terms, docs: np.ndarray, fields: tuple[int, ...]) -> np.ndarray:
+        """(len(docs), 2 * len(fields)): per field, the share of the question's single-unit idf mass that
+        each doc covers, then the share of the doc's that the question covers (asymmetric overlap: a short
+        stored question inside a long visitor question, or the reverse)."""
+        index, which = _spans(self.row_ptr.view, np.asarray(docs, dtype=np.int64))
+        terms = self.row_terms.view[index].astype(np.int64)
+        keys = self.key_of(terms)
+        slot = np.full(N_FIELDS, -1, np.int64)
+        slot[list(fields)] = np.arange(len(fields))
+        col = slot[field_of(keys)]
+        mine = ((keys & _U(1)) == _U(1)) & (col >= 0)
+        terms, which, col = terms[mine], which[mine], col[mine]
+        idf = self.idf(terms)
+        k = len(fields)
+        d_mass = np.bincount(which * k + col, idf, len(docs) * k).reshape(len(docs), k)
+        table = SLOTS.get(self.n_terms)
+        table[q.singles] = 0
+        shared_mask = table[terms] >= 0
+        table[q.singles] = -1
+        shared = np.bincount((which * k + col)[shared_mask], idf[shared_mask], len(docs) * k).reshape(len(docs), k)
+        q_mass = np.maximum(q.mass[list(fields)], 1e-12)
+        return np.column_stack([shared / q_mass, shared / np.maximum(d_mass, 1e-12)])
+
+    def matrix_rows(self, docs: np.ndarray, fields: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(row index, term id, weight) of the given docs' vectors in some fields (classifier features)."""
+        docs = np.asarray(docs, dtype=np.int64)
+        index, which = _spans(self.row_ptr.view, docs)
+        terms = self.row_terms.view[index].astype(np.int64)
+        f = field_of(self.key_of(terms))
+        keep = np.isin(f, fields)
+        terms, which, f = terms[keep], which[keep], f[keep]
+        tf = self.row_tf.view[index][keep].astype(np.float64)
+        vals = (1.0 + np.log(tf)) * self.idf(terms) / self.norm.view[docs[which] * N_FIELDS + f]
+        return which, terms, vals
+
+
+def _runs(packed: np.ndarray, low_bits: int, key_high: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Unique sorted packed integers split into (high part, low part) with their repeat counts (tf)."""
+    if not len(packed):
+        z = np.zeros(0, np.int64)
+        return (np.zeros(0, _U), z, z) if key_high else (z, np.zeros(0, _U), z)
+    first = np.concatenate([[True], packed[1:] != packed[:-1]])
+    starts = np.flatnonzero(first)
+    tf = np.diff(np.append(starts, len(packed)))
+    unique = packed[starts]
+    high = unique >> _U(low_bits)
+    low = unique & _U((1 << low_bits) - 1)
+    if key_high:  # (key, doc offset)
+        return high, low.astype(np.int64), tf
+    return high.astype(np.int64), low, tf  # (doc offset, key)

@@ -1,0 +1,145 @@
+"""Stored questions (documents) and their rules; doc ids are append-only, removal is a tombstone."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+class GrowArray:
+    """An append-only numpy array with amortised O(1) appends."""
+
+    def __init__(self, dtype: type, fill: object = 0) -> None:
+        self._data = np.full(1024, fill, dtype=dtype)
+        self._fill = fill
+        self.size = 0
+
+    def extend(self, values: np.ndarray | list) -> None:
+        values = np.asarray(values, dtype=self._data.dtype)
+        need = self.size + len(values)
+        if need > len(self._data):
+            grown = np.full(max(need, 2 * len(self._data)), self._fill, dtype=self._data.dtype)
+            grown[: self.size] = self._data[: self.size]
+            self._data = grown
+        self._data[self.size : need] = values
+        self.size = need
+
+    @property
+    def view(self) -> np.ndarray:
+        return self._data[: self.size]
+
+    def raw(self) -> np.ndarray:
+        """The whole buffer (writes to [:size] are visible)."""
+        return self._data
+
+
+_BLOCK = 4096
+
+
+class TextColumn:
+    """Append-only strings packed as UTF-8 blocks: a million short questions cost tens of megabytes, not
+    the hundreds a list of Python strings takes. Reading one is a slice and a decode (about a microsecond),
+    done only for the few candidates of a query."""
+
+    def __init__(self) -> None:
+        self._blocks: list[tuple[bytes, np.ndarray]] = []  # full blocks: data, offsets (BLOCK + 1)
+        self._tail: list[str] = []
+
+    def __len__(self) -> int:
+        return len(self._blocks) * _BLOCK + len(self._tail)
+
+    def extend(self, texts: list[str]) -> None:
+        i = 0
+        while i < len(texts):
+            room = _BLOCK - len(self._tail)
+            self._tail.extend(texts[i : i + room])
+            i += room
+            if len(self._tail) == _BLOCK:
+                self._pack()
+
+    def append(self, text: str) -> None:
+        self.extend([text])
+
+    def _pack(self) -> None:
+        encoded = [t.encode("utf-8") for t in self._tail]
+        offsets = np.zeros(len(encoded) + 1, np.int64)
+        np.cumsum([len(e) for e in encoded], out=offsets[1:])
+        self._blocks.append((b"".join(encoded), offsets))
+        self._tail = []
+
+    def __getitem__(self, i: int) -> str:
+        block, j = divmod(int(i), _BLOCK)
+        if block < len(self._blocks):
+            data, offsets = self._blocks[block]
+            return data[offsets[j] : offsets[j + 1]].decode("utf-8")
+        return self._tail[j]
+
+    def many(self, ids) -> list[str]:
+        return [self[i] for i in ids]
+
+
+class DocStore:
+    """Every stored question: its rule, its normalised text, the original text, and whether it is live."""
+
+    def __init__(self) -> None:
+        self.rule_ids: list[str] = []
+        self.rule_code: dict[str, int] = {}
+        self.rule_docs: dict[int, list[int]] = {}  # live docs per rule code
+        self.doc_rule = GrowArray(np.int32, -1)
+        self.live = GrowArray(np.bool_, False)
+        self.learned = GrowArray(np.bool_, False)  # learned from pairs, not a question the robot owner wrote
+        self.texts = TextColumn()  # normalised
+        self.originals = TextColumn()  # as written (shown to visitors); "" when equal to the normalised text
+        self.n_dead = 0
+
+    @property
+    def n_docs(self) -> int:
+        return len(self.texts)
+
+    @property
+    def n_live(self) -> int:
+        return self.n_docs - self.n_dead
+
+    def code(self, rule_id: str) -> int:
+        code = self.rule_code.get(rule_id)
+        if code is None:
+            code = len(self.rule_ids)
+            self.rule_ids.append(rule_id)
+            self.rule_code[rule_id] = code
+        return code
+
+    def add(self, rule_id: str, texts: list[str], originals: list[str], learned: bool = False) -> list[int]:
+        code = self.code(rule_id)
+        first = self.n_docs
+        ids = list(range(first, first + len(texts)))
+        self.texts.extend(texts)
+        self.originals.extend(["" if o == t else o for o, t in zip(originals, texts, strict=True)])
+        self.doc_rule.extend(np.full(len(texts), code, np.int32))
+        self.live.extend(np.ones(len(texts), np.bool_))
+        self.learned.extend(np.full(len(texts), learned, np.bool_))
+        self.rule_docs.setdefault(code, []).extend(ids)
+        return ids
+
+    def original(self, doc: int) -> str:
+        return self.originals[doc] or self.texts[doc]
+
+    def remove_rule(self, rule_id: str, learned_too: bool = True) -> list[int]:
+        """Tombstone a rule's docs; returns the doc ids removed."""
+        code = self.rule_code.get(rule_id)
+        if code is None:
+            return []
+        docs = self.rule_docs.get(code, [])
+        learned = self.learned.view
+        gone = [d for d in docs if learned_too or not learned[d]]
+        self.rule_docs[code] = [d for d in docs if not (learned_too or not learned[d])]
+        if not self.rule_docs[code]:
+            del self.rule_docs[code]
+        self.live.raw()[gone] = False
+        self.n_dead += len(gone)
+        return gone
+
+    def live_docs(self, code: int) -> list[int]:
+        return self.rule_docs.get(code, [])
+
+    def has_rule(self, rule_id: str) -> bool:
+        code = self.rule_code.get(rule_id)
+        return code is not None and bool(self.rule_docs.get(code))

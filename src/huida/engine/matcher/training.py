@@ -1,0 +1,105 @@
+"""Held-out evidence from the robot's own knowledge, for learning the fusion and calibrating thresholds.
+
+In scope: a similar question is held out and asked against the rest of the knowledge (its own rule keeps
+its other phrasings). Out of scope: a question's whole rule is hidden, so any answer is wrong - the best
+stand-in for visitors asking what the robot does not know. Robots whose rules have a single question get
+perturbed questions (words dropped, added, replaced or swapped, homophones, typos) as in-scope evidence
+instead; that evidence teaches the fusion but is not trusted for precision (see calibration.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from huida.engine.text import Tokenizer, has_cjk, is_cjk, pinyin_syllables
+
+_MIN_HELD = 200  # fewer held-out paraphrases than this: add perturbed questions
+
+
+@dataclass(slots=True)
+class CvPlan:
+    held: np.ndarray  # doc ids asked with only themselves removed
+    oos: np.ndarray  # doc ids asked with their whole rule removed
+    synthetic: list[tuple[str, int]]  # (perturbed text, rule code)
+
+
+def plan(store, max_queries: int, oos_share: float, seed: int, tokenizer: Tokenizer | None = None) -> CvPlan:
+    rng = np.random.default_rng(seed)
+    live = store.live.view & ~store.learned.view
+    docs = np.flatnonzero(live)
+    if not len(docs):
+        return CvPlan(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), [])
+    rules = store.doc_rule.view[docs]
+    sizes = np.bincount(rules, minlength=len(store.rule_ids))
+    multi = docs[sizes[rules] >= 2]
+    held = np.sort(rng.choice(multi, min(max_queries, len(multi)), replace=False)) if len(multi) else multi
+    synthetic: list[tuple[str, int]] = []
+    if len(held) < _MIN_HELD:
+        synthetic = _synthetic(store, docs, rng, max(_MIN_HELD, max_queries // 4), tokenizer or Tokenizer())
+    n_in = len(held) + len(synthetic)
+    n_oos = min(len(docs), max(50, int(round(n_in * oos_share / (1.0 - oos_share)))))
+    oos = np.sort(rng.choice(docs, n_oos, replace=False))
+    return CvPlan(held, oos, synthetic)
+
+
+def _synthetic(
+    store, docs: np.ndarray, rng: np.random.Generator, n: int, tokenizer: Tokenizer
+) -> list[tuple[str, int]]:
+    sample = docs[:20_000]
+    homophones = _homophones(store, sample)
+    words = sorted({w for d in sample for w in tokenizer.words(store.texts[d])})
+    out = []
+    for doc in np.sort(rng.choice(docs, min(n, len(docs)), replace=False)):
+        text = perturb(store.texts[doc], tokenizer.words(store.texts[doc]), rng, words, homophones)
+        if text:
+            out.append((text, int(store.doc_rule.view[doc])))
+    return out
+
+
+def _homophones(store, docs: np.ndarray) -> dict[str, list[str]]:
+    """Characters of the knowledge grouped by pinyin: the pool a homophone typo draws from."""
+    by_sound: dict[str, set[str]] = {}
+    for doc in docs:
+        for ch in store.texts[doc]:
+            if is_cjk(ch):
+                by_sound.setdefault(pinyin_syllables(ch)[0], set()).add(ch)
+    return {s: sorted(chars) for s, chars in by_sound.items() if len(chars) > 1}
+
+
+def perturb(
+    text: str, words: list[str], rng: np.random.Generator, vocab: list[str], homophones: dict[str, list[str]]
+) -> str:
+    """Two or three edits of the kinds that separate a visitor's question from the stored one: a word
+    dropped, added or replaced (by a word of the knowledge), two words swapped, a homophone or a typo."""
+    words = list(words)
+    if len(words) < 2:
+        return ""
+    for _ in range(int(rng.integers(2, 4))):
+        op = int(rng.integers(0, 6))
+        i = int(rng.integers(0, len(words)))
+        if op == 0 and len(words) > 2:
+            del words[i]
+        elif op == 1 and i + 1 < len(words):
+            words[i], words[i + 1] = words[i + 1], words[i]
+        elif op == 2 and vocab:
+            words.insert(i, vocab[int(rng.integers(0, len(vocab)))])
+        elif op == 3 and vocab:
+            words[i] = vocab[int(rng.integers(0, len(vocab)))]
+        elif op == 4:
+            words[i] = _homophone(words[i], rng, homophones)
+        elif len(words[i]) > 1:
+            j = int(rng.integers(0, len(words[i])))
+            words[i] = words[i][:j] + words[i][j + 1 :]
+    return ("" if has_cjk(text) else " ").join(words)
+
+
+def _homophone(word: str, rng: np.random.Generator, homophones: dict[str, list[str]]) -> str:
+    chars = list(word)
+    j = int(rng.integers(0, len(chars)))
+    if is_cjk(chars[j]):
+        pool = [c for c in homophones.get(pinyin_syllables(chars[j])[0], []) if c != chars[j]]
+        if pool:
+            chars[j] = pool[int(rng.integers(0, len(pool)))]
+    return "".join(chars)

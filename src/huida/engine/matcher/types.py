@@ -1,0 +1,61 @@
+"""Public value types of the matcher and the protocol the rest of Huida calls."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from huida.engine.matcher.dense import Embedder
+    from huida.engine.matcher.pairs import PairLearning
+
+
+@dataclass(frozen=True, slots=True)
+class KnowledgeItem:
+    rule_id: str
+    questions: tuple[str, ...]  # standard question first, then similar questions
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    rule_id: str
+    question: str  # the stored question that matched best
+    score: float  # calibrated confidence in [0, 1], comparable with the thresholds
+
+
+@dataclass(frozen=True, slots=True)
+class Thresholds:
+    answer: float  # >= answer -> answer directly
+    recommend: float  # recommend <= score < answer -> recommend top questions
+
+
+@dataclass(frozen=True, slots=True)
+class MatcherOptions:
+    """How a robot's matcher is built. Defaults suit any robot; nothing here is tuned per data set."""
+
+    domain_terms: tuple[str, ...] = ()  # the robot's own words, kept whole by the word tokenizer
+    classifier: bool | None = None  # None: on when rules carry enough similar questions
+    classifier_min_questions: float = 4.0  # mean questions per rule needed to train the classifier
+    classifier_max_questions: int = 300_000  # beyond this, training cost outweighs the lift
+    classifier_max_rules: int = 500  # intent-style robots have tens to hundreds of rules; the model is
+    # one weight row per rule, so thousands of rules would cost memory and training time for little lift
+    fusion: bool = True  # learn signal weights from the knowledge itself (leave-one-out)
+    embedder: Embedder | None = None  # optional dense embeddings (local model or /v1/embeddings)
+    pairs: PairLearning | None = None  # what labelled pairs taught (term associations, pair model)
+    target_precision: float = 0.9  # direct-answer precision the calibration aims for
+    oos_share: float = 0.2  # assumed share of out-of-scope questions when calibrating
+    cv_queries: int = 3000  # at most this many held-out questions for fusion and calibration
+    seed: int = 0
+
+
+class Matcher(Protocol):
+    def search(self, question: str, k: int = 5) -> list[Candidate]: ...
+
+    def upsert(self, item: KnowledgeItem) -> None: ...
+
+    def remove(self, rule_id: str) -> None: ...
+
+    def learn_pairs(self, pairs: Iterable[tuple[str, str]]) -> None: ...
+
+    def calibrate(self, target_precision: float = 0.9) -> Thresholds: ...

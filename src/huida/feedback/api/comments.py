@@ -1,0 +1,157 @@
+"""Session comments and their levels and tags (seed 004 §2.1.2–§2.1.4), plus admin edits of levels and tags.
+
+Seed paths: GET .../tags, POST .../comments, GET .../comment?sessionId=. Huida's additions (admins):
+POST .../levels, GET/PUT/DELETE .../levels/{levelId}, POST .../levels/{levelId}/tags,
+PUT/DELETE .../levels/{levelId}/tags/{tagId}.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, ConfigDict, Field
+
+from huida.api.deps import Admin, Caller, Ctx
+from huida.api.envelope import ok
+from huida.feedback import tags as t
+from huida.feedback.api.common import COMMENT, RowId, check_path
+from huida.feedback.comments import NewComment, add_comment, comment_entity, current_comment
+from huida.feedback.defaults import ensure_defaults, ensure_defaults_once
+from huida.robots.service import get_robot
+
+router = APIRouter(tags=["feedback"])
+
+
+class CommentBody(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    sessionId: str = Field(min_length=1, max_length=64)
+    score: int
+    tag: str | None = Field(None, max_length=1000)
+    comment: str | None = Field(None, max_length=2000)
+    accessId: str | None = Field(None, max_length=200)
+    appraiserName: str | None = Field(None, max_length=100)
+    source: str | None = Field(None, max_length=64)
+    robotId: str | None = Field(None, max_length=64)
+    tenantId: int | None = None
+
+
+@router.post(COMMENT + "/comments")
+def post_comment(tenantId: int, robotId: str, body: CommentBody, caller: Caller, ctx: Ctx) -> dict[str, Any]:
+    check_path(body, tenantId, robotId)
+    new = NewComment(session_id=body.sessionId, score=body.score, tag=body.tag, comment=body.comment,
+                     access_id=body.accessId, appraiser_name=body.appraiserName, source=body.source)
+    with ctx.db.session() as session:
+        return ok(comment_entity(add_comment(session, tenantId, robotId, new)))
+
+
+@router.get(COMMENT + "/comment")
+def get_comment(tenantId: int, robotId: str, caller: Caller, ctx: Ctx,
+                sessionId: Annotated[str, Query(min_length=1, max_length=64)]) -> dict[str, Any]:
+    """The session's current comment (null when it has none)."""
+    with ctx.db.read() as session:
+        get_robot(session, tenantId, robotId)
+        row = current_comment(session, tenantId, robotId, sessionId)
+        return ok(comment_entity(row) if row else None)
+
+
+@router.get(COMMENT + "/tags")
+def get_levels(tenantId: int, robotId: str, caller: Caller, ctx: Ctx) -> dict[str, Any]:
+    with ctx.db.read() as session:
+        get_robot(session, tenantId, robotId)
+    ensure_defaults_once(ctx.db, tenantId, robotId)
+    with ctx.db.read() as session:
+        return ok(t.levels_entity(session, robotId))
+
+
+# -- admin: levels -----------------------------------------------------------------------------------
+
+class LevelBody(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    name: str = Field(max_length=200)
+    score: int
+    status: str = t.ENABLE
+
+
+class LevelChanges(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    name: str | None = Field(None, max_length=200)
+    status: str | None = None
+
+
+def _level_entity(session: Any, level: t.CommentLevel) -> dict[str, Any]:
+    return t.level_entity(level, t.tags_by_level(session, [level.id])[level.id])
+
+
+@router.post(COMMENT + "/levels")
+def create_level(tenantId: int, robotId: str, body: LevelBody, caller: Admin, ctx: Ctx) -> dict[str, Any]:
+    with ctx.db.session() as session:
+        get_robot(session, tenantId, robotId)
+        ensure_defaults(session, tenantId, robotId)
+        level = t.create_level(session, tenantId, robotId, name=body.name, score=body.score, status=body.status)
+        return ok(_level_entity(session, level))
+
+
+@router.get(COMMENT + "/levels/{levelId}")
+def read_level(tenantId: int, robotId: str, levelId: RowId, caller: Caller, ctx: Ctx) -> dict[str, Any]:
+    with ctx.db.read() as session:
+        get_robot(session, tenantId, robotId)
+        return ok(_level_entity(session, t.get_level(session, robotId, levelId)))
+
+
+@router.put(COMMENT + "/levels/{levelId}")
+def update_level(tenantId: int, robotId: str, levelId: RowId, body: LevelChanges, caller: Admin,
+                 ctx: Ctx) -> dict[str, Any]:
+    with ctx.db.session() as session:
+        get_robot(session, tenantId, robotId)
+        level = t.update_level(session, t.get_level(session, robotId, levelId), name=body.name, status=body.status)
+        return ok(_level_entity(session, level))
+
+
+@router.delete(COMMENT + "/levels/{levelId}")
+def delete_level(tenantId: int, robotId: str, levelId: RowId, caller: Admin, ctx: Ctx) -> dict[str, Any]:
+    """Deletes the level and its tags; comments already given keep their score and tag text."""
+    with ctx.db.session() as session:
+        get_robot(session, tenantId, robotId)
+        session.delete(t.get_level(session, robotId, levelId))
+        return ok(True)
+
+
+# -- admin: tags of a level ----------------------------------------------------------------------------
+
+class TagBody(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    name: str = Field(max_length=200)
+    sort: int | None = Field(None, ge=0, le=1_000_000)
+
+
+class TagChanges(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    name: str | None = Field(None, max_length=200)
+    sort: int | None = Field(None, ge=0, le=1_000_000)
+
+
+@router.post(COMMENT + "/levels/{levelId}/tags")
+def create_tag(tenantId: int, robotId: str, levelId: RowId, body: TagBody, caller: Admin, ctx: Ctx) -> dict[str, Any]:
+    with ctx.db.session() as session:
+        get_robot(session, tenantId, robotId)
+        level = t.get_level(session, robotId, levelId)
+        return ok(t.tag_entity(t.create_tag(session, level, name=body.name, sort=body.sort)))
+
+
+@router.put(COMMENT + "/levels/{levelId}/tags/{tagId}")
+def update_tag(tenantId: int, robotId: str, levelId: RowId, tagId: RowId, body: TagChanges, caller: Admin,
+               ctx: Ctx) -> dict[str, Any]:
+    with ctx.db.session() as session:
+        get_robot(session, tenantId, robotId)
+        level = t.get_level(session, robotId, levelId)
+        tag = t.update_tag(session, level, t.get_tag(session, level, tagId), name=body.name, sort=body.sort)
+        return ok(t.tag_entity(tag))
+
+
+@router.delete(COMMENT + "/levels/{levelId}/tags/{tagId}")
+def delete_tag(tenantId: int, robotId: str, levelId: RowId, tagId: RowId, caller: Admin, ctx: Ctx) -> dict[str, Any]:
+    with ctx.db.session() as session:
+        get_robot(session, tenantId, robotId)
+        session.delete(t.get_tag(session, t.get_level(session, robotId, levelId), tagId))
+        return ok(True)

@@ -1,0 +1,190 @@
+"""Import: read the file, check every row (shape, duplicate ids, references), write all or nothing.
+
+Export: the robot's rules as canonical records (records.py) in the requested format. The API and the
+CLI both call these, inside a transaction they open (`with db.session()`), so an import that fails at
+any point writes nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from huida.api.errors import ApiError
+from huida.knowledge.importexport.formats import Format
+from huida.knowledge.importexport.records import load_records
+from huida.knowledge.importexport.rows import FileError, RowError, SourceRow, text_problem
+from huida.knowledge.models import Rule
+from huida.knowledge.references import check_references
+from huida.knowledge.schemas import RuleDraft, RuleIn, to_draft
+from huida.knowledge.service import bulk_write
+from huida.robots.models import Robot
+
+MODES = ("append", "replace")
+MAX_TIME_MS = 253402300799999  # 9999-12-31T23:59:59.999Z; larger epochs overflow 64-bit columns sooner or later
+MAX_CATEGORY_NAME = 200  # categories.name is VARCHAR(200)
+_BRANCH = re.compile(r"^(str|[A-Z]\w*)$")  # pydantic's union-branch tags in error locations ('str', 'QuestionIn')
+
+# (stage, done, total): "read", "check" and "write" in that order; the CLI draws a progress bar from it.
+Progress = Callable[[str, int, int], None]
+
+
+def _silent(_stage: str, _done: int, _total: int) -> None:
+    return None
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    imported: int  # rules in the file
+    replaced: int  # of those, how many overwrote a rule with the same id
+    deleted: int  # rules removed because mode=replace and the file does not hold them
+    total: int  # rules the robot has now
+    knowledge_version: int
+
+    def entity(self) -> dict[str, Any]:
+        return {"imported": self.imported, "replaced": self.replaced, "deleted": self.deleted, "total": self.total,
+                "knowledgeVersion": self.knowledge_version}
+
+
+def import_invalid(errors: Sequence[RowError]) -> ApiError:
+    first = errors[0]
+    if first.line is None:
+        summary = first.reason
+    else:
+        summary = f"{len(errors)} bad row{'s' if len(errors) > 1 else ''} (first: line {first.line}: {first.reason})"
+    return ApiError(400, "IMPORT_INVALID", f"{summary}; nothing was imported",
+                    entity={"errors": [e.as_dict() for e in errors], "errorCount": len(errors)})
+
+
+def describe(exc: ValidationError) -> str:
+    """Pydantic errors as `field.path: message`, without the union-branch noise."""
+    seen: dict[str, str] = {}
+    for err in exc.errors(include_url=False):
+        loc = ".".join(str(p) for p in err["loc"] if not (isinstance(p, str) and _BRANCH.match(p)))
+        seen.setdefault(loc, str(err["msg"]).removeprefix("Value error, "))
+    return "; ".join(f"{loc}: {msg}" if loc else msg for loc, msg in seen.items())
+
+
+def _limits(draft: RuleDraft) -> list[str]:
+    """What RuleIn lets through but the database columns would refuse."""
+    problems = [f"category name longer than {MAX_CATEGORY_NAME} characters: {name[:30]}..."
+                for name in draft.category_names if len(name) > MAX_CATEGORY_NAME]
+    problems += [f"{field} is after the year 9999" for field, value in
+                 (("enableTime", draft.enable_time), ("disableTime", draft.disable_time)) if value > MAX_TIME_MS]
+    return problems
+
+
+def _draft(row: SourceRow) -> tuple[RuleDraft | None, list[str]]:
+    if row.error or row.data is None:
+        return None, [row.error or "empty row"]
+    bad_text = text_problem(row.data)
+    if bad_text:
+        return None, [bad_text]
+    try:
+        draft = to_draft(RuleIn.model_validate(row.data))
+    except ValidationError as exc:
+        return None, [describe(exc)]
+    return draft, _limits(draft)
+
+
+def _duplicate_ids(rows: Sequence[SourceRow]) -> dict[int, str]:
+    first: dict[str, int] = {}
+    found: dict[int, str] = {}
+    for row in rows:
+        rule_id = row.rule_id
+        if rule_id is None:
+            continue
+        if rule_id in first:
+            found[row.line] = f"duplicate id {rule_id} (first on line {first[rule_id]})"
+        else:
+            first[rule_id] = row.line
+    return found
+
+
+@dataclass(frozen=True)
+class CheckedRow:
+    line: int
+    draft: RuleDraft
+
+
+def check_rows(session: Session, tenant_id: int, robot_id: str, rows: Sequence[SourceRow], *, replace_all: bool,
+               progress: Progress = _silent) -> tuple[list[CheckedRow], list[RowError]]:
+    """Every row checked; the errors list one entry per bad row (its reasons joined), in file order."""
+    reasons: dict[int, list[str]] = defaultdict(list)
+    checked: list[CheckedRow] = []
+    for done, row in enumerate(rows, 1):
+        draft, problems = _draft(row)
+        reasons[row.line].extend(problems)
+        if draft is not None:
+            checked.append(CheckedRow(row.line, draft))
+        if done % 2000 == 0:
+            progress("check", done, len(rows))
+    for line, reason in _duplicate_ids(rows).items():
+        reasons[line].append(reason)
+    # Menus may point at any rule of the file, even one that is bad for another reason: reporting
+    # "unknown rule" there as well would only confuse.
+    batch_ids = {row.rule_id for row in rows if row.rule_id}
+    drafts = [c.draft for c in checked]
+    for index, reason in check_references(session, tenant_id, robot_id, drafts, batch_ids,
+                                          existing_rules=not replace_all):
+        reasons[checked[index].line].append(reason)
+    progress("check", len(rows), len(rows))
+    ids = {row.line: row.rule_id for row in rows}
+    errors = [RowError(line, ids[line], "; ".join(found)) for line, found in sorted(reasons.items()) if found]
+    return checked, errors
+
+
+def _count(session: Session, robot_id: str) -> int:
+    return session.scalar(select(func.count()).select_from(Rule).where(Rule.robot_id == robot_id)) or 0
+
+
+def _existing_ids(session: Session, robot_id: str, wanted: Sequence[str]) -> set[str]:
+    found: set[str] = set()
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start:start + 500]
+        found.update(session.scalars(select(Rule.rule_id).where(Rule.robot_id == robot_id, Rule.rule_id.in_(chunk))))
+    return found
+
+
+def write_rules(session: Session, robot_id: str, drafts: Sequence[RuleDraft], *, replace_all: bool,
+                progress: Progress = _silent) -> ImportResult:
+    before = _count(session, robot_id)
+    replaced = len(_existing_ids(session, robot_id, [d.rule_id for d in drafts if d.rule_id]))
+    bulk_write(session, robot_id, drafts, replace_all=replace_all,
+               progress=lambda done, total: progress("write", done, total))
+    version = session.scalar(select(Robot.knowledge_version).where(Robot.robot_id == robot_id)) or 0
+    return ImportResult(imported=len(drafts), replaced=replaced, deleted=before - replaced if replace_all else 0,
+                        total=_count(session, robot_id), knowledge_version=version)
+
+
+def import_rules(session: Session, tenant_id: int, robot_id: str, data: bytes, fmt: Format, mode: str = "append",
+                 progress: Progress = _silent) -> ImportResult:
+    """Imports a whole file or nothing; raises IMPORT_INVALID listing every bad row. The robot must exist."""
+    if mode not in MODES:
+        raise ApiError(400, "INVALID_PARAMETER", f"mode must be one of {', '.join(MODES)}")
+    # Imports into one robot take turns (PostgreSQL; SQLite's write lock does this already): two at once
+    # would both insert the same new ids and one would fail on the unique key.
+    session.execute(select(Robot.id).where(Robot.robot_id == robot_id).with_for_update())
+    progress("read", 0, len(data))
+    try:
+        rows = fmt.read(data)
+    except FileError as exc:
+        raise import_invalid([RowError(exc.line, None, exc.reason)]) from exc
+    progress("read", len(data), len(data))
+    checked, errors = check_rows(session, tenant_id, robot_id, rows, replace_all=mode == "replace",
+                                 progress=progress)
+    if errors:
+        raise import_invalid(errors)
+    return write_rules(session, robot_id, [c.draft for c in checked], replace_all=mode == "replace",
+                       progress=progress)
+
+
+def export_rules(session: Session, robot_id: str, fmt: Format) -> bytes:
+    return fmt.write(load_records(session, robot_id))

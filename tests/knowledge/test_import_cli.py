@@ -1,0 +1,84 @@
+"""`huida import` and `huida export` on the database the test server uses (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from huida.cli import app
+from tests.knowledge.io_helpers import export_file, robot_state, rules_path, sheet_values
+from tests.support.client import Api
+
+runner = CliRunner()
+
+CSV_RULES = """标准问题,相似问题,答案,分类
+怎么退款,"如何退款
+退款流程",在订单页申请退款,售后
+运费多少,,满 99 元包邮,物流
+发票怎么开,,在订单页申请发票,财务
+"""
+
+
+@pytest.fixture
+def cli_env(api: Api, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The server's secret, so the CLI does not store a generated one in the shared test database.
+    monkeypatch.setenv("HUIDA_SECRET_KEY", api.server.ctx.secret_key)
+    monkeypatch.setenv("HUIDA_DATA_DIR", str(tmp_path))
+
+
+def _huida(*args: str) -> object:
+    return runner.invoke(app, list(args), catch_exceptions=False)
+
+
+@pytest.mark.usefixtures("cli_env")
+def test_cli_import_then_export_every_format(api: Api, backend_url: str, tmp_path: Path) -> None:
+    robot = api.new_robot()
+    source = tmp_path / "rules.csv"
+    source.write_text(CSV_RULES, encoding="utf-8-sig")
+    ids = ["--tenant", str(api.tenant_id), "--robot", robot, "--db", backend_url]
+    result = _huida("import", *ids, str(source))
+    assert result.exit_code == 0, result.output
+    assert "imported 3 rules" in result.output
+    assert robot_state(api, robot)[1] == 3  # visible through the API at once
+    for fmt in ("jsonl", "csv", "xlsx"):
+        target = tmp_path / f"out.{fmt}"
+        result = _huida("export", *ids, "-o", str(target))  # format from the file name
+        assert result.exit_code == 0, result.output
+        over_http = export_file(api, robot, fmt)
+        if fmt == "xlsx":
+            assert sheet_values(target.read_bytes()) == sheet_values(over_http)
+        else:
+            assert target.read_bytes() == over_http
+    result = _huida("export", *ids)  # JSONL on stdout by default
+    assert result.exit_code == 0 and result.stdout_bytes == export_file(api, robot)
+    copy = api.new_robot()
+    result = _huida("import", "--tenant", str(api.tenant_id), "--robot", copy, "--db", backend_url, "--mode",
+                    "replace", str(tmp_path / "out.xlsx"))
+    assert result.exit_code == 0, result.output
+    assert export_file(api, copy) == export_file(api, robot)
+
+
+@pytest.mark.usefixtures("cli_env")
+def test_cli_lists_bad_rows_and_writes_nothing(api: Api, backend_url: str, tmp_path: Path) -> None:
+    robot = api.new_robot()
+    api.new_rule(robot, ["已有"], "已有")
+    before = robot_state(api, robot)
+    bad = tmp_path / "bad.jsonl"
+    lines = [{"id": "ok", "questions": ["好"], "answer": "好"}, {"id": "ok", "questions": ["重复"], "answer": "a"},
+             {"id": "no-answer", "questions": ["没有答案"]}]
+    bad.write_text("\n".join(json.dumps(line, ensure_ascii=False) for line in lines), encoding="utf-8")
+    ids = ["--tenant", str(api.tenant_id), "--robot", robot, "--db", backend_url]
+    result = _huida("import", *ids, str(bad))
+    assert result.exit_code == 1
+    assert "bad rows" in result.output and "duplicate id ok (first on line 1)" in result.output
+    assert "no-answer" in result.output and "nothing was imported" in result.output
+    assert robot_state(api, robot) == before
+    result = _huida("import", "--tenant", str(api.tenant_id), "--robot", "no-such-robot", "--db", backend_url,
+                    str(bad))
+    assert result.exit_code == 1 and "robot not found" in result.output
+    result = _huida("import", *ids, "--mode", "merge", str(bad))
+    assert result.exit_code == 2
+    assert api.get(f"{rules_path(robot)}/search").json()["totalElements"] == 1
