@@ -29,13 +29,14 @@ from huida.robots.routes import router as robots_router
 from huida.webhooks.routes import router as webhooks_router
 
 # Order matters where paths overlap: fixed paths (rules/search, rules/import) before rules/{ruleId}.
-ROUTERS = [health_router, auth_router, robots_router, import_export_router, knowledge_router, materials_router,
-           conversation_router]
-ROUTERS.append(evaluation_router)  # matching evaluation (issue 4)
-ROUTERS.append(webhooks_router)  # jobs/webhooks (issue 5)
-ROUTERS.extend(feedback_routers)  # ratings and feedback (issue 5)
-ROUTERS.extend(feishu_routers)  # Feishu channel (issue 6)
-ROUTERS.extend([*aily_routers, reading_router])  # Aily-style API, conversation reading (issue 7)
+ROUTERS = [
+    health_router, auth_router, robots_router,
+    import_export_router, knowledge_router, materials_router,  # knowledge
+    conversation_router, evaluation_router,  # asking, and measuring the answers
+    *feedback_routers, webhooks_router,  # ratings, feedback and the callbacks that report them
+    *feishu_routers, *aily_routers,  # channels
+    reading_router,  # conversation reading and search
+]
 
 log = logging.getLogger("huida")
 

@@ -12,7 +12,8 @@ from huida.cli.base import DbOption, app, fail, settings_for, setup_logging
 
 @app.command()
 def mcp(
-    tenant: Annotated[int, typer.Option("--tenant", help="The tenant whose conversations the agent may read")],
+    tenant: Annotated[int, typer.Option("--tenant", min=1, max=2**63 - 1,
+                                        help="The tenant whose conversations the agent may read")],
     db: DbOption = None,
 ) -> None:
     """Run an MCP server on stdin/stdout with the tools huida_get_messages, huida_get_thread_messages,

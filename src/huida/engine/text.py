@@ -16,8 +16,12 @@ import threading
 import unicodedata
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import ahocorasick
+
+if TYPE_CHECKING:
+    import jieba
 
 __all__ = [
     "Tokenizer",
@@ -151,7 +155,8 @@ _jieba_lock = threading.Lock()
 _jieba = None
 
 
-def _base_jieba():
+def base_jieba() -> jieba.Tokenizer:
+    """The process's one plain jieba tokenizer (no user words), loaded on first use."""
     global _jieba
     if _jieba is None:
         with _jieba_lock:
@@ -169,7 +174,7 @@ def _base_jieba():
 
 @lru_cache(maxsize=200_000)
 def _cut_cjk(run: str) -> tuple[str, ...]:
-    return tuple(w for w in _base_jieba().cut(run, HMM=False) if w.strip())
+    return tuple(w for w in base_jieba().cut(run, HMM=False) if w.strip())
 
 
 class Tokenizer:

@@ -16,14 +16,12 @@ match their plain forms.
 
 from __future__ import annotations
 
-import logging
 import re
-import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from huida.engine.text import is_cjk, normalize, stem
+from huida.engine.text import base_jieba, is_cjk, normalize, stem
 
 MAX_TERM = 64  # the term column's width; longer tokens (URLs, hashes) are cut to it on both sides
 INDEX_CHARS = 20_000  # only the start of a very long message is indexed (jieba does ~1 MB/s)
@@ -38,33 +36,15 @@ KIND_PREFIX = "#"  # "#image", "#file", "#media": the message carries such a res
 CHAT_PREFIX = "~"  # "~<chat id>": the message is in that chat (its postings list a chat in order)
 KINDS = ("file", "image", "media")
 
-_lock = threading.Lock()
-_tokenizer = None
-
-
-def _jieba():
-    """A private jieba tokenizer: the global one may carry another module's user dictionary."""
-    global _tokenizer
-    if _tokenizer is None:
-        with _lock:
-            if _tokenizer is None:
-                import jieba
-
-                jieba.setLogLevel(logging.WARNING)
-                tk = jieba.Tokenizer()
-                tk.initialize()
-                _tokenizer = tk
-    return _tokenizer
-
 
 @lru_cache(maxsize=100_000)
 def _precise(run: str) -> tuple[str, ...]:
-    return tuple(_jieba().cut(run, HMM=False))
+    return tuple(base_jieba().cut(run, HMM=False))
 
 
 @lru_cache(maxsize=100_000)
 def _search_words(run: str) -> tuple[str, ...]:
-    return tuple(_jieba().cut_for_search(run, HMM=False))
+    return tuple(base_jieba().cut_for_search(run, HMM=False))
 
 
 def _single_groups(words: Iterable[str]) -> list[str]:

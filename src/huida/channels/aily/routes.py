@@ -19,10 +19,10 @@ from huida.channels.aily import errors, files, history, messages, runs, sessions
 from huida.channels.aily import run_job as _run_job  # noqa: F401  (registers the run job type)
 from huida.channels.aily.auth import Caller, aily_caller
 from huida.channels.aily.key_routes import router as key_router
-from huida.channels.aily.runtime import remember
 from huida.channels.aily.views import Links
 from huida.context import AppContext
 from huida.db import now_ms
+from huida.jobs.runtime import remember
 from huida.materials.models import Media
 from huida.materials.upload import read_upload
 from huida.reading import pagetoken

@@ -27,12 +27,12 @@ from huida.channels.aily.runs import (
     REQUIRES_MESSAGE,
     RUN_TTL_MS,
 )
-from huida.channels.aily.runtime import context_for
 from huida.channels.aily.sessions import CHANNEL
 from huida.conversation.models import Message
 from huida.conversation.service import AskRequest, conversation_service
 from huida.db import Database, now_ms
 from huida.jobs import JobContext, RetryPolicy, handler
+from huida.jobs.runtime import context_for
 
 RUN_RETRY = RetryPolicy(max_attempts=5, base_delay=2.0, factor=2.0, max_delay=60.0)
 WAITING_ANSWERS = ("menu", "recommend")  # the robot offers choices and waits for the user's pick

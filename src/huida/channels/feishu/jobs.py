@@ -28,10 +28,10 @@ from huida.channels.feishu.events import MEDIA_TYPES, TEXT_TYPES, Mention, menti
 from huida.channels.feishu.images import image_keys
 from huida.channels.feishu.models import PENDING, SENT, SKIPPED, FeishuChannel, FeishuDelivery
 from huida.channels.feishu.outbound import OutMessage, Style, canned, render
-from huida.channels.feishu.runtime import context_for
 from huida.conversation.service import AskRequest, conversation_service
 from huida.conversation.welcome import welcome_entity
 from huida.jobs import JobContext, PermanentError, RetryableError, RetryPolicy, handler
+from huida.jobs.runtime import context_for
 
 log = logging.getLogger("huida.feishu")
 

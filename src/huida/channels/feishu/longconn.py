@@ -29,10 +29,10 @@ from huida.channels.feishu.apps import load_channel
 from huida.channels.feishu.client import base_url
 from huida.channels.feishu.events import CARD_ACTION
 from huida.channels.feishu.models import LONG_CONNECTION, FeishuChannel
-from huida.channels.feishu.runtime import remember
 from huida.channels.feishu.verify import Rejection, parse_json
 from huida.context import AppContext
 from huida.db import Database
+from huida.jobs.runtime import remember
 
 log = logging.getLogger("huida.feishu")
 

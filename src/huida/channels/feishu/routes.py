@@ -17,10 +17,10 @@ from huida.api.envelope import MAX_PAGE, ok, page
 from huida.api.errors import bad_request
 from huida.channels.feishu import deliveries, inbound, service
 from huida.channels.feishu.apps import load_channel
-from huida.channels.feishu.runtime import remember
 from huida.channels.feishu.service import ChannelChanges, channel_entity
 from huida.channels.feishu.verify import Rejection, open_callback
 from huida.context import AppContext
+from huida.jobs.runtime import remember
 
 log = logging.getLogger("huida.feishu")
 

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from huida.api.deps import Admin, Caller, Ctx
 from huida.api.envelope import ok
 from huida.feedback import tags as t
-from huida.feedback.api.common import COMMENT, RowId, check_path
+from huida.feedback.api.common import COMMENT, RatingFields, RowId, check_path
 from huida.feedback.comments import NewComment, add_comment, comment_entity, current_comment
 from huida.feedback.defaults import ensure_defaults, ensure_defaults_once
 from huida.robots.service import get_robot
@@ -23,17 +23,9 @@ from huida.robots.service import get_robot
 router = APIRouter(tags=["feedback"])
 
 
-class CommentBody(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-    sessionId: str = Field(min_length=1, max_length=64)
+class CommentBody(RatingFields):
     score: int
     tag: str | None = Field(None, max_length=1000)
-    comment: str | None = Field(None, max_length=2000)
-    accessId: str | None = Field(None, max_length=200)
-    appraiserName: str | None = Field(None, max_length=100)
-    source: str | None = Field(None, max_length=64)
-    robotId: str | None = Field(None, max_length=64)
-    tenantId: int | None = None
 
 
 @router.post(COMMENT + "/comments")

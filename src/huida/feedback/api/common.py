@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import Path
+from pydantic import BaseModel, ConfigDict, Field
 
 from huida.api.errors import bad_request
 
@@ -21,3 +22,16 @@ def check_path(body: Any, tenant_id: int, robot_id: str) -> None:
         raise bad_request("tenantId in the body does not match the path")
     if getattr(body, "robotId", None) and body.robotId != robot_id:
         raise bad_request("robotId in the body does not match the path")
+
+
+class RatingFields(BaseModel):
+    """What a visitor's rating carries whatever is rated (a session, §2.1.3, or an answer, §2.2.2)."""
+
+    model_config = ConfigDict(extra="ignore")
+    sessionId: str = Field(min_length=1, max_length=64)
+    comment: str | None = Field(None, max_length=2000)
+    accessId: str | None = Field(None, max_length=200)
+    appraiserName: str | None = Field(None, max_length=100)
+    source: str | None = Field(None, max_length=64)
+    robotId: str | None = Field(None, max_length=64)
+    tenantId: int | None = None

@@ -12,7 +12,7 @@ from huida.api.deps import Admin, Caller, Ctx
 from huida.api.envelope import ok, page
 from huida.api.errors import bad_request
 from huida.feedback import tags as t
-from huida.feedback.api.common import COMMENT, RowId, check_path
+from huida.feedback.api.common import COMMENT, RatingFields, RowId, check_path
 from huida.feedback.defaults import ensure_defaults, ensure_defaults_once
 from huida.feedback.satisfaction import NewRating, list_ratings, listed_entity, rate_answer, rating_entity
 from huida.robots.service import get_robot
@@ -22,18 +22,10 @@ TAGS = COMMENT + "/satisfactionCommentTags"
 MAX_SIZE = 100
 
 
-class RatingBody(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-    sessionId: str = Field(min_length=1, max_length=64)
+class RatingBody(RatingFields):
     msgId: str = Field(min_length=1, max_length=64)
     type: int
     reasonTag: str | None = Field(None, max_length=1000)
-    comment: str | None = Field(None, max_length=2000)
-    accessId: str | None = Field(None, max_length=200)
-    appraiserName: str | None = Field(None, max_length=100)
-    source: str | None = Field(None, max_length=64)
-    robotId: str | None = Field(None, max_length=64)
-    tenantId: int | None = None
 
 
 @router.post(COMMENT + "/satisfactionComments")
