@@ -167,3 +167,30 @@ def test_recommended_questions(api: Api) -> None:
 def test_question_type_is_case_insensitive(shop: Shop) -> None:
     entity = ask(shop.api, shop.robot, "怎么申请退款", user=new_user(), type="text")
     assert entity["resourceId"] == "refund"
+
+
+def test_at_most_five_recommendations_by_default(api: Api) -> None:
+    robot = api.new_robot()
+    for n, question in enumerate(["退款申请流程", "退款多久到账", "退款到哪里了", "退款失败怎么办",
+                                  "退款可以取消吗", "退款运费谁出", "退款要手续费吗"]):
+        api.new_rule(robot, [question], f"答案 {n}", id=f"refund-{n}")
+    candidates = hit_test(api, robot, "退款", top_k=10)["candidates"]
+    assert len(candidates) == 7 and candidates[0]["score"] < 1
+    settings(api, robot, answerThreshold=(candidates[0]["score"] + 1) / 2,
+             recommendThreshold=candidates[-1]["score"] / 2)
+    entity = ask(api, robot, "退款")
+    assert kind(entity) == ("RECOMMENDATE_QUESTIONS", "RECOMMENDATE", "recommend")
+    assert [item["knowledgeId"] for item in entity["content"]["texts"]] == [c["ruleId"] for c in candidates[:5]]
+
+
+def test_video_and_audio_answers_carry_their_url(api: Api) -> None:
+    robot = api.new_robot()
+    api.new_rule(robot, ["安装视频"], answers=[{"type": "VIDEO", "content": {"url": "https://cdn.example.com/a.mp4"}}],
+                 id="install-video")
+    api.new_rule(robot, ["语音说明"], answers=[{"type": "AUDIO", "content": {"url": "https://cdn.example.com/b.mp3"}}],
+                 id="voice-guide")
+    video = click(api, robot, "install-video")
+    assert kind(video) == ("BEST_ANSWER", "MENU", "video") and video["resourceId"] == "install-video"
+    assert video["content"] == {"url": "https://cdn.example.com/a.mp4", "type": "video"}
+    audio = click(api, robot, "voice-guide")
+    assert audio["content"] == {"url": "https://cdn.example.com/b.mp3", "type": "audio"}

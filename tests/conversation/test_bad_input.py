@@ -82,3 +82,32 @@ def test_limits_that_are_fine(shop: Shop) -> None:
     assert ask(api, robot, "怎么申请退款", user=new_user(), strategyTransData=data)["resourceId"] == "refund"
     # An empty knowledgeId with a TEXT question is the usual case (§1.4.1).
     assert ask(api, robot, "怎么申请退款", user=new_user(), knowledgeId="")["resourceId"] == "refund"
+
+
+GARBAGE: list[tuple[str, bytes, str]] = [
+    ("truncated", b"{", "application/json"),
+    ("array", b"[]", "application/json"),
+    ("string", b'"text"', "application/json"),
+    ("number", b"123", "application/json"),
+    ("invalid-utf8", b'{"userId": "\xff\xfe", "question": "\xff"}', "application/json"),
+    ("infinite-number", b'{"userId": 1e999, "question": 1e999, "topK": 1e999, "originType": 1e999, "result": 1e999}',
+     "application/json"),
+    ("nested-objects", b'{"userId": {"$gt": ""}, "question": {"$gt": ""}, "strategyTransData": [], '
+                       b'"msgId": {}, "sessionId": [], "result": {}}', "application/json"),
+    ("deep-nesting", b"[" * 50_000 + b"]" * 50_000, "application/json"),
+    ("form-encoded", b"userId=u&question=hi", "application/x-www-form-urlencoded"),
+    ("xml", b"<ask><userId>u</userId></ask>", "application/xml"),
+]
+ENDPOINTS = ["ask", "visitor-welcome", "transfer-human-confirmation", "hit-test"]
+
+
+@pytest.mark.parametrize(("name", "content", "content_type"), GARBAGE, ids=[g[0] for g in GARBAGE])
+@pytest.mark.parametrize("endpoint", ENDPOINTS)
+def test_garbage_bodies_on_every_conversation_endpoint(shop: Shop, endpoint: str, name: str, content: bytes,
+                                                       content_type: str) -> None:
+    api = shop.api
+    before = stored(api)
+    response = api.post(f"{robot_path(shop.robot)}/{endpoint}", content=content,
+                        headers={"content-type": content_type})
+    expect_error(response, 400, "INVALID_PARAMETER")
+    assert stored(api) == before

@@ -76,5 +76,8 @@ def test_history_bad_input(shop: Shop) -> None:
     session_id = ask(api, robot, "你好", user=new_user())["sessionId"]
     path = f"/session-history/robots/{robot}/playback/from/sessionId"
     expect_error(api.get(path), 400, "INVALID_PARAMETER")
-    for params in ({"page": -1}, {"size": 0}, {"page": "first"}, {"size": 100_000}):
+    for params in ({"page": -1}, {"size": 0}, {"page": "first"}, {"size": 100_000}, {"page": 10**30}):
         expect_error(api.get(path, params={"sessionId": session_id, **params}), 400, "INVALID_PARAMETER")
+    # A far but valid page is simply empty (page * size must still fit a database integer).
+    far = history(api, robot, session_id, page=1_000_000, size=500)
+    assert far["entity"] == [] and far["totalElements"] == 1

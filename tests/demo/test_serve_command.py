@@ -63,3 +63,18 @@ def test_first_start_prints_the_login_once(tmp_path: Path) -> None:
     finally:
         printed = "\n".join(second.stop())
     assert block["password"] not in printed and "admin password" not in printed
+
+
+def test_db_option_chooses_the_database(tmp_path: Path) -> None:
+    """`--db URL` wins over the data directory: the database (and the demo) go where the URL says."""
+    elsewhere = tmp_path / "elsewhere" / "chosen.db"
+    elsewhere.parent.mkdir()
+    env = serve_env(tmp_path / "data")
+    server = ServeProcess(free_port(), tmp_path, env, db=f"sqlite:///{elsewhere}")
+    try:
+        block = parse_block(server.read_until("printed only this once"))
+        server.wait_ready()
+        check_running(server, block)
+    finally:
+        server.stop()
+    assert elsewhere.is_file() and not (tmp_path / "data" / "huida.db").exists()

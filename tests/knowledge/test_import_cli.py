@@ -9,6 +9,8 @@ import pytest
 from typer.testing import CliRunner
 
 from huida.cli import app
+from huida.knowledge.importexport.formats import FORMATS
+from huida.knowledge.importexport.service import import_rules
 from tests.knowledge.io_helpers import export_file, robot_state, rules_path, sheet_values
 from tests.support.client import Api
 
@@ -82,3 +84,18 @@ def test_cli_lists_bad_rows_and_writes_nothing(api: Api, backend_url: str, tmp_p
     result = _huida("import", *ids, "--mode", "merge", str(bad))
     assert result.exit_code == 2
     assert api.get(f"{rules_path(robot)}/search").json()["totalElements"] == 1
+
+
+def test_an_import_reports_its_progress_stage_by_stage(api: Api) -> None:
+    """The (stage, done, total) calls the CLI's progress bar is drawn from: read, check, write, each finished."""
+    robot = api.new_robot()
+    seen: list[tuple[str, int, int]] = []
+    with api.server.ctx.db.session() as session:
+        result = import_rules(session, api.tenant_id, robot, CSV_RULES.encode("utf-8-sig"), FORMATS["csv"],
+                              progress=lambda stage, done, total: seen.append((stage, done, total)))
+    assert result.imported == 3
+    stages = list(dict.fromkeys(stage for stage, _, _ in seen))
+    assert stages == ["read", "check", "write"]
+    last = {stage: (done, total) for stage, done, total in seen}
+    assert last["check"] == last["write"] == (3, 3) and last["read"][0] == last["read"][1] > 0
+    assert robot_state(api, robot)[1] == 3

@@ -99,6 +99,8 @@ def test_list_pages(api: Api) -> None:
     assert (body["totalElements"], body["totalPages"], body["numberOfElements"], body["first"]) == (3, 2, 2, True)
     rest = api.get(ARTICLES, params={"page": 1, "size": 2}).json()
     assert sorted(a["id"] for a in body["entity"] + rest["entity"]) == sorted(ids)
+    expect_error(api.get(ARTICLES, params={"page": 10**30}), 400, "INVALID_PARAMETER")
+    assert api.get(ARTICLES, params={"page": 1_000_000, "size": 1000}).json()["entity"] == []
 
 
 @pytest.mark.parametrize("body, fragment", [

@@ -122,6 +122,8 @@ def test_list_pages_zero_based(api: Api) -> None:
     assert all("data" not in m and "thumbnail" not in m for m in first["entity"])
     expect_error(api.get(MEDIAS, params={"page": -1}), 400)
     expect_error(api.get(MEDIAS, params={"size": 0}), 400)
+    expect_error(api.get(MEDIAS, params={"page": 10**30}), 400, "INVALID_PARAMETER")
+    assert api.get(MEDIAS, params={"page": 1_000_000, "size": 1000}).json()["entity"] == []
 
 
 def test_delete(api: Api) -> None:

@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
+import sys
+
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+
 from huida.cli import accounts, ask, feishu, knowledge, learning, mcp, reading, serve, worker  # noqa: F401
-from huida.cli.base import app
+from huida.cli.base import app, err_console
+
+# A database that cannot be opened is the operator's input, not a bug: one line, not a traceback.
+_DATABASE_ERRORS = (ArgumentError, NoSuchModuleError, OperationalError)
 
 
 def main() -> None:
-    app()
+    try:
+        app()
+    except _DATABASE_ERRORS as exc:
+        first = str(exc.orig if isinstance(exc, OperationalError) else exc).strip().splitlines()[0]
+        err_console.print(f"[red]error:[/red] cannot open the database: {first}")
+        sys.exit(1)
