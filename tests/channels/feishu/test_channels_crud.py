@@ -9,6 +9,7 @@ import pytest
 
 from tests.channels.feishu.helpers import channels_path
 from tests.support.client import Api, expect_error
+from tests.support.hostile import HOSTILE, PATH_IDS, raw_body
 
 SECRETS = ("appSecret", "encryptKey", "verificationToken")
 
@@ -114,3 +115,20 @@ def test_writes_need_an_admin_and_a_token(fapi: Api) -> None:
 
     anonymous = httpx.get(f"{fapi.server.base_url}/v10/tenants/{fapi.tenant_id}/channels/feishu")
     assert anonymous.status_code == 401
+
+
+def test_hostile_values_are_a_4xx_never_a_500(fapi: Api) -> None:
+    robot = fapi.new_robot()
+    channel_id = fapi.ok("POST", channels_path(fapi), json=new_body(robot))["channelId"]
+    fields = {**new_body(robot), "name": "飞书客服", "mode": "webhook", "enabled": True, "feedbackOnText": False}
+    for method, path in (("POST", channels_path(fapi)), ("PUT", f"{channels_path(fapi)}/{channel_id}")):
+        for field in fields:
+            for fragment in HOSTILE:
+                body = raw_body({**fields, "appId": f"cli_{uuid.uuid4().hex[:16]}"}, field, fragment)
+                response = fapi.request(method, path, content=body, headers={"content-type": "application/json"})
+                assert response.status_code < 500, (method, field, fragment, response.text[:300])
+    for bad in PATH_IDS:
+        for method in ("GET", "PUT", "DELETE"):
+            response = fapi.request(method, f"{channels_path(fapi)}/{bad}", json={"name": "x"})
+            assert 400 <= response.status_code < 500, (method, bad, response.text[:300])
+        assert 400 <= fapi.get(f"{channels_path(fapi)}/{channel_id}/deliveries?page={bad}").status_code < 500
