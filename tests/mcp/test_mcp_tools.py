@@ -31,13 +31,15 @@ class Store:
     bob_chat: str
     aily_session: str
     photo: bytes
+    other_chat: str  # another tenant's conversation in the same database
 
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
     """A SQLite file with a tenant's conversations, written through the real APIs."""
     url = f"sqlite:///{tmp_path_factory.mktemp('mcp') / 'huida.db'}"
-    with start_server(url, tmp_path_factory.mktemp("mcp-data")) as server, new_tenant(server) as api:
+    with start_server(url, tmp_path_factory.mktemp("mcp-data")) as server, new_tenant(server) as api, \
+            new_tenant(server) as other:
         robot = api.new_robot("客服")
         bob = ask(api, robot, "我想问一下项目进度怎么样了", user="bob")
         aily: Aily = tenant_client(api, robot)
@@ -45,7 +47,8 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
         photo = png(40, 30)
         file = aily.call("POST", "/files", files={"file": ("截图.png", photo, "image/png")}).json()["data"]["file"]
         aily.ask(session, "这是订单截图，请帮我看看", file_ids=[file["id"]])
-        yield Store(url, api.tenant_id, bob["sessionId"], session, photo)
+        theirs = ask(other, other.new_robot("别家客服"), "别家的保密合同编号", user="bob")
+        yield Store(url, api.tenant_id, bob["sessionId"], session, photo, theirs["sessionId"])
 
 
 def _params(store: Store) -> StdioServerParameters:
@@ -105,6 +108,7 @@ async def _conversation(store: Store, save_to: Path) -> None:
                                                                 "type": "image", "save_path": str(save_to)})
         assert "saved" in saved.content[0].text and save_to.read_bytes() == store.photo
         await _mistakes(client, question["message_id"])
+        await _only_its_tenant(client, store)
 
 
 async def _mistakes(client: Client, message_id: str) -> None:
@@ -120,6 +124,14 @@ async def _mistakes(client: Client, message_id: str) -> None:
     wrong = await client.call_tool("huida_fetch_resource", {"message_id": message_id, "file_key": "file_other",
                                                             "type": "file"})
     assert "does not belong to message" in _error(wrong)
+
+
+async def _only_its_tenant(client: Client, store: Store) -> None:
+    """The server serves one tenant: another tenant's chat is not found, its words and visitors are not there."""
+    assert "chat not found" in _error(await client.call_tool("huida_get_messages", {"chat_id": store.other_chat}))
+    assert _json(await client.call_tool("huida_search_messages", {"query": "保密合同"}))["items"] == []
+    mine = _json(await client.call_tool("huida_get_messages", {"open_id": "bob"}))["items"]
+    assert {i["chat_id"] for i in mine} == {store.bob_chat}
 
 
 def test_an_agent_reads_a_conversation(store: Store, tmp_path: Path) -> None:

@@ -10,9 +10,9 @@ from huida.db import Base
 
 
 class MessageTerm(Base):
-    """A posting: message `seq` of `tenant_id` contains `term` (a word, a bigram, "@<mentioned id>" or
-    "#<resource kind>"). The primary key is the posting list in message order, so a term's newest messages
-    are read straight off the index; on SQLite the table is the index (WITHOUT ROWID)."""
+    """A posting: message `seq` of `tenant_id` contains `term` (a word, a bigram, "@<mentioned id>",
+    "#<resource kind>" or "~<chat id>"). The primary key is the posting list in message order, so a term's
+    newest messages are read straight off the index; on SQLite the table is the index (WITHOUT ROWID)."""
 
     __tablename__ = "message_terms"
     __table_args__ = (Index("ix_message_terms_seq", "seq"), {"sqlite_with_rowid": False})

@@ -15,9 +15,19 @@ from dataclasses import dataclass
 
 from huida.reading.timefilter import Window
 
+INT64 = 2**63  # seqs and epoch-ms bounds are 64-bit columns: a forged larger number must not reach the database
+
 
 class PageTokenError(ValueError):
     pass
+
+
+def _number(value: object) -> bool:
+    return type(value) is int and -INT64 <= value < INT64  # not a bool, a float, a string
+
+
+def _bound(value: object) -> bool:
+    return value is None or _number(value)
 
 
 @dataclass(frozen=True)
@@ -44,8 +54,8 @@ def decode(token: str, scope: str, descending: bool) -> Cursor:
         raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
         body = json.loads(raw)
         seq, start, end = body["s"], body["a"], body["b"]
-        valid = (isinstance(seq, int) and all(v is None or isinstance(v, int) for v in (start, end))
-                 and body["k"] == scope and body["d"] == int(descending))
+        valid = (_number(seq) and _bound(start) and _bound(end) and body["k"] == scope
+                 and body["d"] == int(descending))
     except (ValueError, KeyError, TypeError):
         valid = False
     if not valid:

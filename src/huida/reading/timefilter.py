@@ -26,10 +26,6 @@ class Window:
     start_ms: int | None = None
     end_ms: int | None = None
 
-    @property
-    def bounded(self) -> bool:
-        return self.start_ms is not None or self.end_ms is not None
-
 
 def _ms(moment: datetime) -> int:
     return int(moment.timestamp() * 1000)

@@ -3,6 +3,8 @@ get a 404 with a code of their own; a missing or wrong token a 401. Always Feish
 
 from __future__ import annotations
 
+import base64
+import json
 from typing import Any
 
 import httpx
@@ -88,3 +90,47 @@ def test_tokens(plain_desk: Desk) -> None:
     for headers in ({}, {"Authorization": "Bearer nonsense"}, {"Authorization": "Bearer hdk_revoked-or-made-up"}):
         response = httpx.post(url, json={"robot_id": plain_desk.robot}, headers=headers, timeout=30)
         expect_aily_error(response, 401, 99991663)
+
+
+BAD_SESSIONS = [({"metadata": 42}, "metadata"), ({"channel_context": ["web"]}, "channel_context"),
+                ({"metadata": "x" * 65_537}, "metadata"), ({"robot_id": "x" * 37}, "robot_id")]
+
+
+@pytest.mark.parametrize(("fields", "field"), BAD_SESSIONS, ids=[f for _, f in BAD_SESSIONS])
+def test_session_parameters(plain_desk: Desk, fields: dict[str, Any], field: str) -> None:
+    aily = plain_desk.aily
+    created = aily.call("POST", "/sessions", json={"robot_id": plain_desk.robot, **fields})
+    expect_aily_error(created, 400, 2700001, field)
+    if field != "robot_id":
+        session = aily.new_session(metadata="v1")
+        expect_aily_error(aily.call("PUT", f"/sessions/{session['id']}", json=fields), 400, 2700001, field)
+        assert aily.ok("GET", f"/sessions/{session['id']}")["session"] == session
+
+
+def test_content_is_capped_at_16_mb(plain_desk: Desk) -> None:
+    session = plain_desk.aily.new_session()["id"]
+    expect_aily_error(_post(plain_desk.aily, session, content="x" * (16_777_216 + 1)), 400, 2700001, "content")
+    assert plain_desk.aily.messages(session)["items"] == []
+
+
+def test_a_quote_and_a_read_stay_in_their_session(plain_desk: Desk) -> None:
+    aily = plain_desk.aily
+    mine, other = aily.new_session()["id"], aily.new_session()["id"]
+    first = aily.post(mine, "第一条")
+    expect_aily_error(_post(aily, other, quote_message_id=first["id"]), 400, 2700001, "quote_message_id", other)
+    expect_aily_error(aily.call("GET", f"/sessions/{other}/messages/{first['id']}"), 404, 2700003, first["id"])
+
+
+def test_forged_page_tokens_and_wrong_types(plain_desk: Desk) -> None:
+    aily = plain_desk.aily
+    session = aily.new_session()["id"]
+    aily.post(session, "一")
+    aily.post(session, "二")
+    token = aily.messages(session, page_size=1)["page_token"]
+    body = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
+    forged = base64.urlsafe_b64encode(json.dumps({**body, "s": 2**70}).encode()).decode().rstrip("=")
+    listed = aily.call("GET", f"/sessions/{session}/messages", params={"page_size": 1, "page_token": forged})
+    expect_aily_error(listed, 400, 2700001, "page_token")
+    for params, field in (({"page_size": "ten"}, "page_size"), ({"with_partial_message": "maybe"},
+                                                                "with_partial_message")):
+        expect_aily_error(aily.call("GET", f"/sessions/{session}/messages", params=params), 400, 2700001, field)

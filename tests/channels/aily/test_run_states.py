@@ -8,10 +8,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 from huida.channels.aily.models import AilyRun
+from huida.channels.aily.run_job import _start
 from huida.channels.aily.runs import JOB_TYPE, RUN_TTL_MS
+from huida.conversation.models import Message
 from huida.jobs.models import DONE, Job
 from huida.jobs.worker import Worker
 from tests.channels.aily.helpers import Aily, expect_aily_error, tenant_client
@@ -87,3 +89,31 @@ def test_a_run_no_worker_took_in_time_expires(aily: Aily, quiet_server: LiveServ
         assert assistant_messages(aily, session) == []
         fresh = aily.start_run(session)
         assert aily.wait(session, fresh["id"])["status"] == "COMPLETED"
+
+
+def test_a_run_whose_message_is_gone_fails_with_the_reason(aily: Aily, quiet_server: LiveServer) -> None:
+    session = aily.new_session()["id"]
+    posted = aily.post(session, "你好")
+    run = aily.start_run(session)
+    with quiet_server.ctx.db.session() as db:  # removed (say, by a retention job) before a worker took the run
+        db.execute(delete(Message).where(Message.id == posted["id"]))
+    with worker(quiet_server):
+        wait_until(lambda: job_done(quiet_server, run["id"]), message="the run's job")
+    failed = aily.run(session, run["id"])
+    assert failed["status"] == "FAILED" and failed["ended_at"]
+    assert failed["error"]["code"] == "MESSAGE_GONE" and "no longer exists" in failed["error"]["message"]
+    assert assistant_messages(aily, session) == []
+
+
+def test_a_run_in_progress_shows_it_and_can_be_cancelled(aily: Aily, quiet_server: LiveServer) -> None:
+    session = aily.new_session()["id"]
+    aily.post(session, "你好")
+    run = aily.start_run(session)
+    assert _start(quiet_server.ctx.db, run["id"]) is not None  # a worker took the run (QUEUED -> IN_PROGRESS)
+    taken = aily.run(session, run["id"])
+    assert taken["status"] == "IN_PROGRESS" and taken["started_at"] and taken["ended_at"] is None
+    expect_aily_error(aily.call("POST", f"/sessions/{session}/runs", json={}), 409, 2700009, "IN_PROGRESS")
+    assert aily.ok("POST", f"/sessions/{session}/runs/{run['id']}/cancel")["run"]["status"] == "CANCELLED"
+    with worker(quiet_server):  # the queued job finds the run cancelled and leaves it
+        wait_until(lambda: job_done(quiet_server, run["id"]), message="the cancelled run's job")
+    assert aily.run(session, run["id"])["status"] == "CANCELLED" and assistant_messages(aily, session) == []
