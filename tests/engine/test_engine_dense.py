@@ -62,3 +62,16 @@ def test_dense_vectors_grow():
     store.add(np.eye(3, dtype=np.float32)[:2])
     store.add(np.eye(3, dtype=np.float32)[2:])
     assert store.scores(np.array([0, 0, 1], dtype=np.float32), 4).tolist() == [0, 0, 1, 0]
+
+
+def test_a_question_sharing_no_term_with_the_knowledge_still_gets_dense_candidates(embedder):
+    items = [
+        KnowledgeItem("refund", ("where is my refund", "refund status")),
+        KnowledgeItem("pin", ("how do I change my pin", "forgot my pin")),
+    ]
+    matcher = build_matcher(items, MatcherOptions(embedder=embedder))
+    # Not one word, character or pinyin term in common with the stored questions: only the dense signal
+    # scores them (this once crashed: numpy sums an empty input as integers).
+    found = matcher.search("退款", 2)
+    assert {c.rule_id for c in found} <= {"refund", "pin"}
+    assert all(0.0 <= c.score <= 1.0 for c in found)

@@ -81,7 +81,7 @@ class LexicalIndex:
         out = {}
         for f, name in enumerate(FIELDS):
             mine = q.fields[which] == f
-            vec = np.bincount(docs[mine], vals[mine], n)
+            vec = _sums(docs[mine], vals[mine], n)
             vec[self.dead_docs()] = 0.0
             out[name] = vec
         return out
@@ -109,7 +109,7 @@ class DocScores:
             q = Terms(q.ids[rare], q.weights[rare], q.fields[rare], q.singles, q.mass)
         docs, vals, which = p.postings(q.ids, q.weights)
         columns = q.fields[which]
-        combined = np.bincount(docs, vals, n)
+        combined = _sums(docs, vals, n)
         if self.assoc is not None and len(self.assoc.ids):
             a_docs, a_vals, _ = p.postings(self.assoc.ids, self.assoc.weights)
             docs, vals = np.concatenate([docs, a_docs]), np.concatenate([vals, a_vals])
@@ -128,7 +128,7 @@ class DocScores:
             return top_docs(self.combined, k)
         docs, vals, columns = self._hits
         mine = columns == COLUMNS.index(column)
-        vec = np.bincount(docs[mine], vals[mine], self.index.store.n_docs)
+        vec = _sums(docs[mine], vals[mine], self.index.store.n_docs)
         vec[self.index.dead_docs()] = 0.0
         if self.exclude:
             vec[self.exclude] = 0.0
@@ -143,7 +143,7 @@ class DocScores:
         slot[docs] = -1
         hit = at >= 0
         width = len(COLUMNS)
-        out = np.bincount(at[hit] * width + columns[hit], vals[hit], len(docs) * width).reshape(len(docs), width)
+        out = _sums(at[hit] * width + columns[hit], vals[hit], len(docs) * width).reshape(len(docs), width)
         if self.dense_vec is not None:
             out[:, COLUMNS.index("dense")] = self.dense_vec[docs]
         return out
@@ -155,6 +155,12 @@ class DocScores:
         if self.terms.mass[CHAR] > 0:
             return cov[:, [0, 2, 1, 3]]
         return cov[:, [0, 2, 0, 2]]
+
+
+def _sums(index: np.ndarray, weights: np.ndarray, n: int) -> np.ndarray:
+    """Weights summed per index, always as floats (numpy answers an empty input with integers, which the
+    dense signal's in-place add and assignment would then truncate)."""
+    return np.bincount(index, weights, n).astype(np.float64, copy=False)
 
 
 def top_docs(scores: np.ndarray, k: int) -> np.ndarray:
