@@ -16,7 +16,9 @@ from huida.engine.matcher import (
 )
 from huida.engine.matcher.calibration import CvSample, calibrate
 from huida.engine.matcher.features import NAMES
+from huida.engine.matcher.graph import GraphScorer, PairGraph
 from huida.engine.matcher.index import top_docs
+from huida.engine.text import Tokenizer
 
 ZH = [
     KnowledgeItem("loan", ("微粒贷怎么还款", "微粒贷如何还钱", "还款方式有哪些")),
@@ -133,9 +135,13 @@ def test_pair_learning_round_trip(tmp_path):
     again = PairLearning.load(path)
     assert again.associations.table == learned.associations.table
     assert again.model.score(["额度"], ["提高"]) == pytest.approx(learned.model.score(["额度"], ["提高"]))
-    matcher = build_matcher(ZH, MatcherOptions(pairs=again))
+    assert again.graph is not None and again.graph.sentences == learned.graph.sentences
+    assert again.graph.groups.tolist() == learned.graph.groups.tolist()
+    matcher = HybridMatcher(MatcherOptions(pairs=again))
+    matcher.add_items(ZH)
     assert matcher.pair_model is again.model
-    assert matcher._pair_score() is not None  # the learned model scores candidates
+    # Until a refresh judges them on the robot's own questions, the pair signals score candidates.
+    assert matcher._pair_score() is not None and matcher._translation() is not None
 
 
 def test_domain_terms_are_per_robot():
@@ -190,3 +196,74 @@ def test_each_signal_on_its_own(zh, en):
     found = zh._candidates("怎么提额", [], None, None)
     rules, feats = found.rules, found.feats
     assert feats[rules.index(zh.index.store.rule_code["limit"]), NAMES.index("exact")] == 1.0
+
+
+# Each meaning: three stored wordings that share no words, and a fourth only the company's pair history knows.
+MEANINGS = {
+    "limit": ("怎么提高借款额度", "贷款上限太低", "能多借一点吗", "可用金额能调大吗"),
+    "repay": ("每月几号还钱", "还款日是哪天", "什么时候扣款", "账单日期是啥时候"),
+    "close": ("怎么注销账户", "不想用了如何销户", "关闭这个服务", "把功能停掉"),
+    "rate": ("利息怎么算", "日利率是多少", "借一万要付多少费用", "成本高不高"),
+    "open": ("为什么没有开通", "入口在哪里", "怎样才能获得邀请", "我看不到这个产品"),
+    "early": ("可以提前还清吗", "一次性结清有手续费吗", "提早把钱还完", "到期前全部归还"),
+    "card": ("怎么换绑银行卡", "更改收款卡", "修改绑定的卡", "换一张储蓄卡用"),
+    "fail": ("借款失败怎么回事", "为什么放款不成功", "申请没通过", "钱一直没到账"),
+}
+GAP_KB = [KnowledgeItem(rule, wordings[:3]) for rule, wordings in MEANINGS.items()]
+
+
+def pair_history() -> list[tuple[str, str, int]]:
+    """Labelled pairs as a company's history holds them: the wordings (slightly different from the stored
+    ones) paired as the same meaning, and wordings of neighbouring meanings paired as different."""
+    pairs = []
+    for wordings in MEANINGS.values():
+        seen = [w + "呢" for w in wordings[:3]] + [wordings[3]]
+        pairs += [(seen[i], seen[j], 1) for i in range(4) for j in range(i + 1, 4)]
+    rules = list(MEANINGS)
+    for i, rule in enumerate(rules):
+        other = MEANINGS[rules[(i + 1) % len(rules)]]
+        pairs += [(MEANINGS[rule][k] + "呢", other[k], 0) for k in range(3)]
+    return pairs
+
+
+def test_pair_graph_groups_meanings():
+    graph = PairGraph.learn(pair_history() + [("还款日是哪天呢", "卡丢了", 0)])
+    group = dict(zip(graph.sentences, graph.groups.tolist(), strict=True))
+    assert group["把功能停掉"] == group["怎么注销账户呢"] == group["关闭这个服务呢"]
+    assert group["把功能停掉"] != group["每月几号还钱呢"]
+    assert group["卡丢了"] not in {group[s] for s in graph.sentences if s != "卡丢了"}  # only a negative: alone
+    scorer = GraphScorer(graph, Tokenizer())
+    # No shared word, but the pair history files both wordings under one meaning.
+    near, far = scorer.similarity("可用金额能调大吗", ["贷款上限太低", "日利率是多少"])
+    assert near > 0.5 and far < near / 2
+
+
+def test_labelled_pairs_close_a_vocabulary_gap_on_held_out_wordings():
+    without = build_matcher(GAP_KB)
+    matcher = HybridMatcher()
+    matcher.add_items(GAP_KB)
+    matcher.learn_labelled_pairs(pair_history())
+    matcher.refresh()
+    assert matcher.pair_signals  # the robot's own held-out wordings showed the pairs help
+    right = {rule: top(matcher, wordings[3]) == rule for rule, wordings in MEANINGS.items()}
+    before = {rule: top(without, wordings[3]) == rule for rule, wordings in MEANINGS.items()}
+    assert sum(right.values()) > sum(before.values())
+    assert right["limit"] and not before["limit"]  # 可用金额能调大吗 shares no word with the limit rule
+    assert all(right[rule] for rule, ok in before.items() if ok)  # nothing right before is lost
+
+
+def test_pairs_that_do_not_carry_cost_nothing():
+    """Pairs about something else entirely: the fusion finds they do not help and the robot matches
+    exactly as it did without them."""
+    unrelated = [("天气怎么样", "今天下雨吗", 1), ("天气怎么样", "股票涨了吗", 0)] * 5
+    without = build_matcher(GAP_KB)
+    matcher = HybridMatcher()
+    matcher.add_items(GAP_KB)
+    matcher.learn_labelled_pairs(unrelated)
+    matcher.refresh()
+    assert not matcher.pair_signals
+    assert matcher._pair_score() is None and matcher._translation() is None
+    for wordings in MEANINGS.values():
+        for question in wordings:
+            assert matcher.search(question, 3) == without.search(question, 3)
+    assert matcher.thresholds == without.thresholds

@@ -12,7 +12,8 @@ from huida.engine.matcher.calibration import CvSample, calibrate
 from huida.engine.matcher.classifier import RuleClassifier
 from huida.engine.matcher.dense import DenseVectors
 from huida.engine.matcher.features import Query, rule_features
-from huida.engine.matcher.fusion import Fusion
+from huida.engine.matcher.fusion import Fusion, worth_it
+from huida.engine.matcher.graph import GraphScorer
 from huida.engine.matcher.index import DocScores, LexicalIndex
 from huida.engine.matcher.pairs import PairLearning, pairs_for_knowledge
 from huida.engine.matcher.postings import Terms
@@ -24,6 +25,9 @@ _POOL_RULES = 20  # candidate rules scored by the fusion
 _EXTRA_RULES = 5  # the classifier's (and the translated question's) best rules always join the candidates
 _RULE_DOCS = 8  # questions of a candidate rule scored exactly: its best ones by the rare-term score
 _WORD_CACHE = 50_000
+# What labelled pairs add, by source: term associations (extra candidates and a feature), the pair model, the
+# pair graph. Each is used only if it helps the robot's own held-out questions (see refresh).
+PAIR_SIGNALS = {"assoc": ("assoc",), "model": ("pairs",), "graph": ("trans", "trans_gap")}
 
 
 @dataclass(slots=True)
@@ -59,6 +63,10 @@ class HybridMatcher:
         self._samples: list[CvSample] | None = None
         self._paraphrases = True  # held-out evidence includes real rephrasings (not only perturbed copies)
         self._word_cache: dict[str, list[str]] = {}
+        self._graph: GraphScorer | None = None
+        # The pair signals computed: until a refresh judges them (on this robot's own held-out questions),
+        # all that pairs taught; afterwards only those that helped.
+        self.pair_signals = self._available_pair_signals()
 
     # kept for callers of the first version
     @property
@@ -100,10 +108,10 @@ class HybridMatcher:
 
     def learn_labelled_pairs(self, pairs: Iterable[tuple[str, str, int]], add_phrasings: bool = False) -> PairLearning:
         """Labelled `q1, q2, label` pairs: learn what they teach (see pairs.PairLearning), use it, and return
-        it (save it; pass it back via MatcherOptions.pairs). Call `refresh()` afterwards so the fusion learns
-        how far to trust it. `add_phrasings` also files the partner of a stored question under that
-        question's rule; off by default: pair labels from another split are too loose to stand as the
-        owner's own phrasings."""
+        it (save it; pass it back via MatcherOptions.pairs). Call `refresh()` afterwards: it keeps only the
+        pair signals that rank the robot's own held-out questions better, and learns how far to trust them.
+        `add_phrasings` also files the partner of a stored question under that question's rule; off by
+        default: pair labels from another split are too loose to stand as the owner's own phrasings."""
         pairs = list(pairs)
         learned = PairLearning.learn(pairs, self.tokenizer, self.options.seed)
         self.use_pair_learning(learned)
@@ -113,6 +121,8 @@ class HybridMatcher:
 
     def use_pair_learning(self, learned: PairLearning | None) -> None:
         self.pairs = learned
+        self.pair_signals = self._available_pair_signals()
+        self._graph = None
         self._changed()
 
     def items(self) -> list[KnowledgeItem]:
@@ -140,9 +150,15 @@ class HybridMatcher:
         self.index.compact()
         self._word_cache.clear()
         cv = training.plan(self.index.store, opts.cv_queries, opts.oos_share, opts.seed, self.tokenizer)
+        self.pair_signals = self._available_pair_signals()
         cv_clf = self._train_classifier(exclude=np.concatenate([cv.held, cv.oos]))
         self.classifier = self._train_classifier(exclude=np.zeros(0, dtype=np.int64))
         rows = self._cv_rows(cv, cv_clf)
+        if self.pair_signals:
+            helpful = self._helpful_pair_signals(rows)
+            if helpful != self.pair_signals:
+                self.pair_signals = helpful  # held-out evidence again, as the robot with only those sees it
+                rows = self._cv_rows(cv, cv_clf)
         if opts.fusion and rows:
             labels = np.concatenate([y for _, y, _ in rows])
             if 0 < labels.sum() < len(labels):
@@ -151,6 +167,32 @@ class HybridMatcher:
         self._paraphrases = not cv.synthetic
         self.stale = False
         return self.calibrate(target_precision or opts.target_precision)
+
+    def _available_pair_signals(self) -> frozenset[str]:
+        pairs = self.pairs
+        if pairs is None:
+            return frozenset()
+        have = {"assoc": bool(pairs.associations), "model": pairs.model is not None, "graph": bool(pairs.graph)}
+        return frozenset(name for name, ok in have.items() if ok)
+
+    def _helpful_pair_signals(self, rows: list[tuple[np.ndarray, np.ndarray, bool]]) -> frozenset[str]:
+        """The pair signals that, each on its own, rank this robot's own held-out questions better than none
+        of them (fusion.worth_it): pairs from another split, product or wording may not carry, and then
+        they must not cost anything."""
+        if not self.options.fusion or not rows:
+            return frozenset()
+        labels = np.concatenate([y for _, y, _ in rows])
+        if not 0 < labels.sum() < len(labels):
+            return frozenset()
+        groups = [(f, y) for f, y, _ in rows]
+        every = tuple(col for name in self.pair_signals for col in PAIR_SIGNALS[name])
+        helpful = set()
+        for name in sorted(self.pair_signals):
+            mine = PAIR_SIGNALS[name]
+            others = tuple(col for col in every if col not in mine)
+            if worth_it(groups, mine, self.options.seed, absent=others):
+                helpful.add(name)
+        return frozenset(helpful)
 
     def calibrate(self, target_precision: float = 0.9) -> Thresholds:
         """Thresholds for a target direct-answer precision, from held-out questions of the knowledge (the
@@ -241,7 +283,7 @@ class HybridMatcher:
         index = self.index
         terms = index.query_terms(text)
         assoc = None
-        if self.pairs is not None and self.pairs.associations and index.postings.n_terms:
+        if "assoc" in self.pair_signals and self.pairs is not None and index.postings.n_terms:
             assoc = self._associated(text)
         dense_vec = None
         if self.dense is not None and self.embedder is not None:
@@ -282,6 +324,7 @@ class HybridMatcher:
                     break
         if scores.assoc is not None:
             self._extend(rules, seen, (int(doc_rule[d]) for d in scores.top(_POOL_DOCS // 4, "assoc").tolist()))
+        translation = self._translation()
         margins = None
         if clf is not None:
             values = clf.margins(self.index, scores.terms)
@@ -292,7 +335,7 @@ class HybridMatcher:
         if not kept:
             return None
         per_doc = scores.at(docs)
-        query = Query(text, scores.coverage, margins, self._pair_score(), self._translation(), self.dense is not None)
+        query = Query(text, scores.coverage, margins, self._pair_score(), translation, self.dense is not None)
         feats, best = rule_features(query, kept, docs, sizes, per_doc, store.texts.__getitem__)
         return Candidates(kept, feats, best)
 
@@ -333,7 +376,7 @@ class HybridMatcher:
                 added += 1
 
     def _pair_score(self):
-        if self.pairs is None or self.pairs.model is None:
+        if "model" not in self.pair_signals or self.pairs is None:
             return None
         model, words = self.pairs.model, self._words
 
@@ -353,9 +396,12 @@ class HybridMatcher:
         return cached
 
     def _translation(self):
-        if self.pairs is None or getattr(self.pairs, "translation", None) is None:
+        """Similarity through the meanings of the pair sentences (graph.py), when pairs taught a graph."""
+        if "graph" not in self.pair_signals or self.pairs is None or self.pairs.graph is None:
             return None
-        return self.pairs.translation.scorer(self._words)
+        if self._graph is None or self._graph.graph is not self.pairs.graph:
+            self._graph = GraphScorer(self.pairs.graph, self.tokenizer)
+        return self._graph.scorer()
 
 
 def build_matcher(items: Iterable[KnowledgeItem], options: MatcherOptions | None = None) -> HybridMatcher:

@@ -50,7 +50,7 @@ class Query:
     coverage: Callable[[np.ndarray], np.ndarray]  # docs -> (q_words, d_words, q_chars, d_chars) per doc
     clf: dict[int, float] | None = None  # rule code -> classifier margin
     pair_score: Callable[[str, str], float] | None = None  # P(same meaning) from a learned pair model
-    translation: Callable[[str, list[str]], np.ndarray] | None = None  # per doc text: translation likelihood
+    translation: Callable[[str, list[str]], np.ndarray] | None = None  # per doc text: similarity via pair graph
     dense: bool = False
 
 

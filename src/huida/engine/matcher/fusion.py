@@ -42,7 +42,11 @@ class Fusion:
         return rank, 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
 
     @classmethod
-    def fit(cls, groups: list[Group], seed: int = 0) -> Fusion:
+    def fit(cls, groups: list[Group], seed: int = 0, drop: tuple[str, ...] = ()) -> Fusion:
+        """`drop`: signals left out (their weights stay exactly zero, so they never move a score)."""
+        if drop:
+            cols = [NAMES.index(name) for name in drop]
+            groups = [(_zeroed(f, cols), y) for f, y in groups]
         feats = np.vstack([f for f, _ in groups])
         mean = feats.mean(axis=0)
         scale = feats.std(axis=0)
@@ -65,6 +69,40 @@ class Fusion:
             coef[NAMES.index(name)] = weight
         conf = np.concatenate([coef, [0.0, 0.0]])
         return cls(np.zeros(len(NAMES)), np.ones(len(NAMES)), coef, conf, -5.0)
+
+
+def _zeroed(feats: np.ndarray, cols: list[int]) -> np.ndarray:
+    out = feats.copy()
+    out[:, cols] = 0.0
+    return out
+
+
+_FOLDS = 4
+_Z = 1.0  # the gain must clear one standard deviation of a sign test (calibration.py trusts precision alike)
+
+
+def worth_it(groups: list[Group], optional: tuple[str, ...], seed: int = 0, absent: tuple[str, ...] = ()) -> bool:
+    """Whether the `optional` signals (e.g. what labelled pairs from elsewhere taught) rank the robot's own
+    held-out questions better: fusions with and without them (both without the `absent` ones) are learned on
+    part of the held-out evidence and compared on the rest (k folds) by the questions only one of them puts
+    right first. The gain must stand clear of noise (a sign test), so a signal that does not carry to this
+    robot's knowledge cannot make it worse: it must earn its place."""
+    scored = [i for i, (_, y) in enumerate(groups) if y.sum() == 1]
+    if len(scored) < 2 * _FOLDS:
+        return False
+    fold = np.random.default_rng(seed).permutation(len(groups)) % _FOLDS
+    won = lost = 0
+    for k in range(_FOLDS):
+        train = [g for g, f in zip(groups, fold, strict=True) if f != k]
+        test = [groups[i] for i in scored if fold[i] == k]
+        if not test or not any(0 < y.sum() < len(y) for _, y in train):
+            continue
+        with_them, without = Fusion.fit(train, seed, absent), Fusion.fit(train, seed, absent + optional)
+        for f, y in test:
+            a, b = y[int(np.argmax(with_them.rank(f)))], y[int(np.argmax(without.rank(f)))]
+            won += int(a > b)
+            lost += int(b > a)
+    return won - lost > _Z * np.sqrt(won + lost)
 
 
 _WRONG_PER_GROUP = 10  # wrong candidates paired with the right one: the best-placed ones, which are the

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
+from huida.engine.matcher.graph import PairGraph
 from huida.engine.matcher.types import KnowledgeItem
 from huida.engine.text import Tokenizer, normalize
 
@@ -190,11 +191,14 @@ def _key(lo: str, hi: str) -> int:
 @dataclass(slots=True)
 class PairLearning:
     """Everything labelled pairs teach a robot: term associations (to find candidates a literal match
-    misses) and the pair model (to judge them). Learn once (`huida train --pairs FILE`), save, and hand
-    it to every matcher of the robot through `MatcherOptions(pairs=...)`."""
+    misses), the pair model and the pair graph (meanings of the pair sentences, see graph.py) to judge
+    them. Learn once (`huida train --pairs FILE`), save, and hand it to every matcher of the robot through
+    `MatcherOptions(pairs=...)`. The matcher's fusion decides from the robot's own held-out questions how
+    far to trust each of them (and whether to use them at all)."""
 
     associations: TermAssociations
     model: PairModel
+    graph: PairGraph | None = None
 
     @classmethod
     def learn(
@@ -202,16 +206,22 @@ class PairLearning:
     ) -> PairLearning:
         pairs = list(pairs)
         tokenizer = tokenizer or Tokenizer()
-        return cls(TermAssociations.learn(pairs, tokenizer), PairModel.learn(pairs, tokenizer, seed))
+        return cls(
+            TermAssociations.learn(pairs, tokenizer), PairModel.learn(pairs, tokenizer, seed), PairGraph.learn(pairs)
+        )
 
     def save(self, path: str | Path) -> None:
         table = json.dumps(self.associations.table, ensure_ascii=False)
+        graph = self.graph or PairGraph([], np.zeros(0, dtype=np.int32))
+        sentences = json.dumps(graph.sentences, ensure_ascii=False)
         with open(path, "wb") as fh:
             np.savez_compressed(
                 fh,
                 weights=self.model.weights,
                 intercept=np.float64(self.model.intercept),
                 associations=np.frombuffer(table.encode("utf-8"), dtype=np.uint8),
+                sentences=np.frombuffer(sentences.encode("utf-8"), dtype=np.uint8),
+                groups=graph.groups.astype(np.int32),
             )
 
     @classmethod
@@ -219,5 +229,9 @@ class PairLearning:
         with np.load(path) as data:
             table = json.loads(data["associations"].tobytes().decode("utf-8"))
             model = PairModel(data["weights"].astype(np.float32), float(data["intercept"]))
+            graph = None
+            if "sentences" in data.files:  # files saved before the pair graph carry none
+                sentences = json.loads(data["sentences"].tobytes().decode("utf-8"))
+                graph = PairGraph(sentences, data["groups"].astype(np.int32)) if sentences else None
         assoc = TermAssociations({k: [(t, float(w)) for t, w in v] for k, v in table.items()})
-        return cls(assoc, model)
+        return cls(assoc, model, graph)

@@ -1,0 +1,107 @@
+"""Meanings taught by labelled pairs: the pair sentences grouped by positive pairs (connected components).
+
+Two questions that sit near the same group of a company's labelled history very likely mean the same, even
+when they share no words with each other (额度不够用 and 怎么提高借款上限 both land among the 提额 pairs).
+A question is represented by the groups of its nearest pair sentences (a small lexical side index, the same
+scoring as the knowledge's), and a question and a stored question are compared by the cosine of those
+group vectors. Negative pairs keep their sentences as groups of their own: a question near them is
+recognised as near something else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+import numpy as np
+
+from huida.engine.matcher.index import DocScores, LexicalIndex
+from huida.engine.text import Tokenizer, normalize
+
+_NEIGHBOURS = 10  # nearest pair sentences that describe a question
+_CACHE = 50_000
+
+
+@dataclass(slots=True)
+class PairGraph:
+    sentences: list[str]  # normalised, distinct
+    groups: np.ndarray  # group (connected component of positive pairs) of each sentence
+
+    def __len__(self) -> int:
+        return len(self.sentences)
+
+    @classmethod
+    def learn(cls, pairs: Iterable[tuple[str, str, int]]) -> PairGraph:
+        ids: dict[str, int] = {}
+        edges: list[tuple[int, int]] = []
+        for q1, q2, label in pairs:
+            a, b = normalize(q1), normalize(q2)
+            if not a or not b:
+                continue
+            i, j = ids.setdefault(a, len(ids)), ids.setdefault(b, len(ids))
+            if label == 1 and i != j:
+                edges.append((i, j))
+        parent = np.arange(len(ids))
+
+        def root(x: int) -> int:
+            while parent[x] != x:
+                parent[x] = parent[parent[x]]
+                x = int(parent[x])
+            return x
+
+        for i, j in edges:
+            ri, rj = root(i), root(j)
+            if ri != rj:
+                parent[max(ri, rj)] = min(ri, rj)
+        roots = np.array([root(i) for i in range(len(ids))], dtype=np.int64)
+        _, groups = np.unique(roots, return_inverse=True)
+        return cls(list(ids), groups.astype(np.int32))
+
+
+class GraphScorer:
+    """Group vectors of questions through a side index of the pair sentences (built once per matcher)."""
+
+    def __init__(self, graph: PairGraph, tokenizer: Tokenizer) -> None:
+        self.graph = graph
+        self.index = LexicalIndex(tokenizer)
+        order = np.argsort(graph.groups, kind="stable")
+        bounds = np.flatnonzero(np.diff(graph.groups[order])) + 1
+        members = np.split(order, bounds) if len(order) else []
+        rules = [(str(int(graph.groups[g[0]])), [graph.sentences[i] for i in g.tolist()]) for g in members]
+        self.index.add_many(rules)
+        self.index.compact()
+        self._cache: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+
+    def vector(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """(groups ascending, unit weights) of a normalised question: the groups of its nearest pair
+        sentences, each weighted by their scores (group numbers are the side index's rule codes)."""
+        cached = self._cache.get(text)
+        if cached is not None:
+            return cached
+        scores = DocScores(self.index, self.index.query_terms(text))
+        docs = scores.top(_NEIGHBOURS)
+        store = self.index.store
+        rules = store.doc_rule.view[docs]
+        groups, at = np.unique(rules, return_inverse=True)
+        weights = np.bincount(at, scores.combined[docs], len(groups)) if len(groups) else np.zeros(0)
+        norm = float(np.sqrt(weights @ weights))
+        out = (groups, weights / norm if norm > 0 else weights)
+        if len(self._cache) >= _CACHE:
+            self._cache.clear()
+        self._cache[text] = out
+        return out
+
+    def similarity(self, query: str, texts: list[str]) -> np.ndarray:
+        """Cosine of the question's group vector with each text's."""
+        qg, qw = self.vector(query)
+        out = np.zeros(len(texts))
+        if not len(qg):
+            return out
+        for i, text in enumerate(texts):
+            g, w = self.vector(text)
+            _, a, b = np.intersect1d(qg, g, assume_unique=True, return_indices=True)
+            out[i] = float(qw[a] @ w[b])
+        return out
+
+    def scorer(self) -> Callable[[str, list[str]], np.ndarray]:
+        return self.similarity
