@@ -6,10 +6,11 @@ outbox jobs it triggers always commit together.
 
 from __future__ import annotations
 
+import threading
 import time
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -85,6 +86,10 @@ class Database:
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         read_engine = _make_sqlite_engine(url, immediate=False) if is_sqlite(url) else self.engine
         self._readers = sessionmaker(read_engine, expire_on_commit=False)
+        # SQLite has one writer at a time. Threads of this process queue for it on a lock, in order, rather
+        # than in SQLite's busy handler, which sleeps up to 100 ms between tries and so turns a few
+        # concurrent writes into a long latency tail. Other processes still wait in the busy handler.
+        self._write_turn: AbstractContextManager[Any] = threading.RLock() if is_sqlite(url) else nullcontext()
 
     @property
     def is_sqlite(self) -> bool:
@@ -93,7 +98,7 @@ class Database:
     @contextmanager
     def session(self) -> Iterator[Session]:
         """A unit of work: commits on success, rolls back on any exception."""
-        with self._sessions() as session, session.begin():
+        with self._write_turn, self._sessions() as session, session.begin():
             yield session
 
     @contextmanager

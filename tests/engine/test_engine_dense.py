@@ -75,3 +75,30 @@ def test_a_question_sharing_no_term_with_the_knowledge_still_gets_dense_candidat
     found = matcher.search("退款", 2)
     assert {c.rule_id for c in found} <= {"refund", "pin"}
     assert all(0.0 <= c.score <= 1.0 for c in found)
+
+
+class CountingEmbedder:
+    """A deterministic bag-of-characters embedder that records the size of every call."""
+
+    def __init__(self) -> None:
+        self.calls: list[int] = []
+
+    def embed(self, texts):
+        self.calls.append(len(texts))
+        out = np.zeros((len(texts), 64), dtype=np.float32)
+        for row, text in enumerate(texts):
+            for ch in text:
+                out[row, ord(ch) % 64] += 1.0
+        return out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-9)
+
+
+def test_calibration_embeds_in_batches_not_question_by_question():
+    items = [KnowledgeItem(f"r{n}", (f"question {n} about topic {n}", f"another way to ask {n}", f"ask {n} again"))
+             for n in range(40)]
+    embedder = CountingEmbedder()
+    matcher = build_matcher(items, MatcherOptions(embedder=embedder))
+    # Stored questions in one batch, the perturbed held-out questions in another; never one by one.
+    assert embedder.calls and max(embedder.calls) > 1 and embedder.calls.count(1) == 0
+    before = len(embedder.calls)
+    matcher.search("question 7 about topic 7", 1)
+    assert embedder.calls[before:] == [1]  # a visitor's question is embedded when asked

@@ -97,6 +97,10 @@ class DenseVectors:
         self._rows[self.size : need] = vectors
         self.size = need
 
+    def row(self, doc: int) -> np.ndarray:
+        """The embedding of stored question `doc`."""
+        return self._rows[doc]
+
     def scores(self, query: np.ndarray, n_docs: int) -> np.ndarray:
         out = np.zeros(n_docs, dtype=np.float32)
         out[: self.size] = np.clip(self._rows[: self.size] @ query, 0.0, 1.0)

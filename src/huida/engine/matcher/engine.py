@@ -63,6 +63,7 @@ class HybridMatcher:
         self._samples: list[CvSample] | None = None
         self._paraphrases = True  # held-out evidence includes real rephrasings (not only perturbed copies)
         self._word_cache: dict[str, list[str]] = {}
+        self._known_vectors: dict[str, np.ndarray] = {}  # embeddings of the questions a refresh asks itself
         self._graph: GraphScorer | None = None
         # The pair signals computed: until a refresh judges them (on this robot's own held-out questions),
         # all that pairs taught; afterwards only those that helped.
@@ -236,6 +237,28 @@ class HybridMatcher:
         return RuleClassifier.train(self.index, np.flatnonzero(live), self.options.seed)
 
     def _cv_rows(self, cv: training.CvPlan, clf: RuleClassifier | None) -> list[tuple[np.ndarray, np.ndarray, bool]]:
+        self._known_vectors = self._cv_vectors(cv)
+        try:
+            return self._ask_held_out(cv, clf)
+        finally:
+            self._known_vectors = {}
+
+    def _cv_vectors(self, cv: training.CvPlan) -> dict[str, np.ndarray]:
+        """Embeddings of the held-out questions, ready before they are asked: a stored question's is already
+        in the dense index, the perturbed ones are embedded in one batch (one at a time, a model on the CPU
+        spends ~20x longer on a robot's calibration than on everything else)."""
+        if self.dense is None or self.embedder is None:
+            return {}
+        store = self.index.store
+        known = {store.texts[d]: self.dense.row(d) for d in np.concatenate([cv.held, cv.oos]).tolist()}
+        texts = [text for text, _ in cv.synthetic if text not in known]
+        if texts:
+            known.update(zip(texts, self.embedder.embed(texts), strict=True))
+        return known
+
+    def _ask_held_out(
+        self, cv: training.CvPlan, clf: RuleClassifier | None
+    ) -> list[tuple[np.ndarray, np.ndarray, bool]]:
         store = self.index.store
         rows = []
         for doc in cv.held.tolist():
@@ -287,7 +310,10 @@ class HybridMatcher:
             assoc = self._associated(text)
         dense_vec = None
         if self.dense is not None and self.embedder is not None:
-            dense_vec = self.dense.scores(self.embedder.embed([text])[0], index.store.n_docs)
+            vector = self._known_vectors.get(text)
+            if vector is None:
+                vector = self.embedder.embed([text])[0]
+            dense_vec = self.dense.scores(vector, index.store.n_docs)
         return DocScores(index, terms, list(exclude_docs or []), dense_vec, assoc)
 
     def _associated(self, text: str) -> Terms | None:
