@@ -37,6 +37,9 @@ def new_id() -> str:
     return str(uuid.uuid4())
 
 
+SQLITE_BUSY_SECONDS = 30  # how long a writer waits for SQLite's one write lock before giving up
+
+
 def is_sqlite(url: str) -> bool:
     return url.startswith("sqlite")
 
@@ -47,7 +50,7 @@ def _make_sqlite_engine(url: str, *, immediate: bool = True) -> Engine:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
     # Pooled connections: closing the last connection to a WAL database checkpoints and fsyncs it, which
     # costs ~20 ms per transaction if every unit of work opened a fresh one.
-    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, pool_size=5,
+    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_SECONDS}, pool_size=5,
                            max_overflow=20)
 
     @event.listens_for(engine, "connect")
@@ -57,7 +60,7 @@ def _make_sqlite_engine(url: str, *, immediate: bool = True) -> Engine:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_SECONDS * 1000}")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
@@ -77,6 +80,21 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
 
 
+class _WriteTurn:
+    """A re-entrant lock that gives up like SQLite's busy timeout does, rather than waiting forever."""
+
+    def __init__(self, timeout: float = SQLITE_BUSY_SECONDS) -> None:
+        self._lock = threading.RLock()
+        self._timeout = timeout
+
+    def __enter__(self) -> None:
+        if not self._lock.acquire(timeout=self._timeout):
+            raise TimeoutError(f"waited {self._timeout:.0f} s for the SQLite write lock")
+
+    def __exit__(self, *_: object) -> None:
+        self._lock.release()
+
+
 class Database:
     """One engine and session factory per process."""
 
@@ -89,7 +107,7 @@ class Database:
         # SQLite has one writer at a time. Threads of this process queue for it on a lock, in order, rather
         # than in SQLite's busy handler, which sleeps up to 100 ms between tries and so turns a few
         # concurrent writes into a long latency tail. Other processes still wait in the busy handler.
-        self._write_turn: AbstractContextManager[Any] = threading.RLock() if is_sqlite(url) else nullcontext()
+        self._write_turn: AbstractContextManager[Any] = _WriteTurn() if is_sqlite(url) else nullcontext()
 
     @property
     def is_sqlite(self) -> bool:
