@@ -6,8 +6,9 @@ import time
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Path, Request
+from fastapi import Depends, Path, Query, Request
 
+from huida.api.envelope import MAX_PAGE
 from huida.api.errors import ApiError, forbidden, unauthorized
 from huida.auth.models import Tenant, User
 from huida.auth.security import TokenClaims, read_token
@@ -19,6 +20,10 @@ def get_ctx(request: Request) -> AppContext:
 
 
 Ctx = Annotated[AppContext, Depends(get_ctx)]
+
+
+# The 0-based `page` of every paged listing, bounded so that an absurd number is a 400, not a database overflow.
+PageNumber = Annotated[int, Query(alias="page", ge=0, le=MAX_PAGE)]
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,8 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from huida.api.deps import Caller, Ctx
-from huida.api.envelope import MAX_PAGE, ok, page
+from huida.api.deps import Caller, Ctx, PageNumber
+from huida.api.envelope import ok, page
 from huida.api.errors import bad_request
 from huida.conversation.history import playback
 from huida.conversation.hittest import hit_test
@@ -127,7 +127,7 @@ def hit_test_route(tenantId: int, robotId: str, body: HitTestBody, caller: Calle
 @router.get("/v10/tenants/{tenantId}/session-history/robots/{robotId}/playback/from/sessionId")
 def history(tenantId: int, robotId: str, caller: Caller, ctx: Ctx,
             sessionId: Annotated[str, Query(min_length=1, max_length=64)],
-            page_number: Annotated[int, Query(alias="page", ge=0, le=MAX_PAGE)] = 0,
+            page_number: PageNumber = 0,
             size: Annotated[int, Query(ge=1, le=500)] = 20) -> dict[str, Any]:
     with ctx.db.read() as session:
         get_robot(session, tenantId, robotId)

@@ -7,8 +7,8 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from huida.api.deps import Admin, Caller, Ctx
-from huida.api.envelope import MAX_PAGE, ok, page
+from huida.api.deps import Admin, Caller, Ctx, PageNumber
+from huida.api.envelope import ok, page
 from huida.knowledge import categories as cats
 from huida.knowledge.schemas import ANSWER_TYPES, RULE_ID, RuleIn, to_draft
 from huida.knowledge.search import RuleQuery, search_rules
@@ -26,7 +26,7 @@ def _split(values: list[str] | None) -> tuple[str, ...]:
 @router.get("/rules/search")
 def rules_search(
     tenantId: int, robotId: str, caller: Caller, ctx: Ctx,
-    page_number: Annotated[int, Query(alias="page", ge=0, le=MAX_PAGE)] = 0,
+    page_number: PageNumber = 0,
     per_page: Annotated[int, Query(ge=1, le=500)] = 10,
     q: Annotated[str | None, Query(max_length=500)] = None,
     sortOrder: Annotated[Literal["ASC", "DESC", "asc", "desc"], Query()] = "DESC",

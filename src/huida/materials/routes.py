@@ -12,8 +12,8 @@ from urllib.parse import quote
 from fastapi import APIRouter, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
-from huida.api.deps import Admin, Caller, Ctx
-from huida.api.envelope import MAX_PAGE, ok, page
+from huida.api.deps import Admin, Caller, Ctx, PageNumber
+from huida.api.envelope import ok, page
 from huida.api.timefmt import format_datetime
 from huida.context import AppContext
 from huida.materials import service
@@ -24,7 +24,6 @@ from huida.materials.upload import Upload, read_upload
 
 router = APIRouter(prefix="/v10/tenants/{tenantId}/material", tags=["materials"])
 
-PageNumber = Annotated[int, Query(alias="page", ge=0, le=MAX_PAGE)]
 PageSize = Annotated[int, Query(ge=1, le=1000)]
 
 # Media bytes never change under an id, so clients may keep them; the tenant's token guards them.

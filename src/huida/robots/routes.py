@@ -7,8 +7,8 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from huida.api.deps import Admin, Caller, Ctx
-from huida.api.envelope import MAX_PAGE, ok, page
+from huida.api.deps import Admin, Caller, Ctx, PageNumber
+from huida.api.envelope import ok, page
 from huida.robots.service import (
     bump_knowledge_version,
     create_robot,
@@ -60,7 +60,7 @@ PROFILE = ("nicename", "father", "mother", "school", "sex", "cityCode", "height"
 
 @router.get("")
 def robots_page(tenantId: int, caller: Caller, ctx: Ctx,
-                page_number: Annotated[int, Query(alias="page", ge=0, le=MAX_PAGE)] = 0,
+                page_number: PageNumber = 0,
                 size: Annotated[int, Query(ge=1, le=1000)] = 20) -> dict[str, Any]:
     with ctx.db.session() as session:
         robots, total = list_robots(session, tenantId, page_number, size)

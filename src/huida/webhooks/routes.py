@@ -8,8 +8,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 
-from huida.api.deps import Admin, Caller, Ctx
-from huida.api.envelope import MAX_PAGE, ok, page
+from huida.api.deps import Admin, Caller, Ctx, PageNumber
+from huida.api.envelope import ok, page
 from huida.api.errors import bad_request
 from huida.webhooks import service
 from huida.webhooks.service import WebhookChanges
@@ -88,7 +88,7 @@ def ping(tenantId: int, robotId: str, webhookId: str, caller: Admin, ctx: Ctx) -
 
 @router.get("/{webhookId}/deliveries")
 def deliveries(tenantId: int, robotId: str, webhookId: str, caller: Caller, ctx: Ctx,
-               page_number: Annotated[int, Query(alias="page", ge=0, le=MAX_PAGE)] = 0,
+               page_number: PageNumber = 0,
                size: Annotated[int, Query(ge=1, le=100)] = 20,
                state: Annotated[str | None, Query()] = None,
                event: Annotated[str | None, Query(max_length=40)] = None) -> dict[str, Any]:

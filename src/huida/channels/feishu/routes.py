@@ -12,8 +12,8 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from starlette.datastructures import Headers
 
-from huida.api.deps import Admin, Caller, Ctx
-from huida.api.envelope import MAX_PAGE, ok, page
+from huida.api.deps import Admin, Caller, Ctx, PageNumber
+from huida.api.envelope import ok, page
 from huida.api.errors import bad_request
 from huida.channels.feishu import deliveries, inbound, service
 from huida.channels.feishu.apps import load_channel
@@ -114,7 +114,7 @@ def remove(tenantId: int, channelId: str, caller: Admin, ctx: Ctx) -> dict[str, 
 
 @router.get("/{channelId}/deliveries")
 def delivery_log(tenantId: int, channelId: str, caller: Caller, ctx: Ctx,
-                 page_number: Annotated[int, Query(alias="page", ge=0, le=MAX_PAGE)] = 0,
+                 page_number: PageNumber = 0,
                  size: Annotated[int, Query(ge=1, le=100)] = 20,
                  state: Annotated[str | None, Query()] = None) -> dict[str, Any]:
     if state is not None and state not in deliveries.STATES:

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 
-from huida.api.deps import Admin, Caller, Ctx
+from huida.api.deps import Admin, Caller, Ctx, PageNumber
 from huida.api.envelope import ok, page
 from huida.api.errors import bad_request
 from huida.feedback import tags as t
@@ -41,7 +41,7 @@ def post_rating(tenantId: int, robotId: str, body: RatingBody, caller: Caller, c
 @router.get(COMMENT + "/session/{sessionId}/satisfactionComments")
 def session_ratings(tenantId: int, robotId: str, sessionId: str, caller: Caller, ctx: Ctx,
                     rating_type: Annotated[int | None, Query(alias="type")] = None,
-                    page_number: Annotated[int, Query(alias="page", ge=0, le=1_000_000)] = 0,
+                    page_number: PageNumber = 0,
                     size: Annotated[int, Query(ge=1, le=MAX_SIZE)] = 20) -> dict[str, Any]:
     if rating_type not in (None, 1, 2):
         raise bad_request("type must be 1 (solved) or 2 (not solved)")
