@@ -160,10 +160,8 @@ class HybridMatcher:
             if helpful != self.pair_signals:
                 self.pair_signals = helpful  # held-out evidence again, as the robot with only those sees it
                 rows = self._cv_rows(cv, cv_clf)
-        if opts.fusion and rows:
-            labels = np.concatenate([y for _, y, _ in rows])
-            if 0 < labels.sum() < len(labels):
-                self.fusion = Fusion.fit([(f, y) for f, y, _ in rows], opts.seed)
+        if opts.fusion and _has_both_labels(rows):
+            self.fusion = Fusion.fit([(f, y) for f, y, _ in rows], opts.seed)
         self._samples = self._cv_samples(rows)
         self._paraphrases = not cv.synthetic
         self.stale = False
@@ -180,10 +178,7 @@ class HybridMatcher:
         """The pair signals that, each on its own, rank this robot's own held-out questions better than none
         of them (fusion.worth_it): pairs from another split, product or wording may not carry, and then
         they must not cost anything."""
-        if not self.options.fusion or not rows:
-            return frozenset()
-        labels = np.concatenate([y for _, y, _ in rows])
-        if not 0 < labels.sum() < len(labels):
+        if not self.options.fusion or not _has_both_labels(rows):
             return frozenset()
         groups = [(f, y) for f, y, _ in rows]
         every = tuple(col for name in self.pair_signals for col in PAIR_SIGNALS[name])
@@ -427,7 +422,15 @@ class HybridMatcher:
             return None
         if self._graph is None or self._graph.graph is not self.pairs.graph:
             self._graph = GraphScorer(self.pairs.graph, self.tokenizer)
-        return self._graph.scorer()
+        return self._graph.similarity
+
+
+def _has_both_labels(rows: list[tuple[np.ndarray, np.ndarray, bool]]) -> bool:
+    """Whether held-out evidence holds right and wrong candidates both (else no fusion can be learned)."""
+    if not rows:
+        return False
+    labels = np.concatenate([y for _, y, _ in rows])
+    return 0 < labels.sum() < len(labels)
 
 
 def build_matcher(items: Iterable[KnowledgeItem], options: MatcherOptions | None = None) -> HybridMatcher:

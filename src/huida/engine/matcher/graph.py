@@ -10,7 +10,7 @@ recognised as near something else.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -102,6 +102,3 @@ class GraphScorer:
             _, a, b = np.intersect1d(qg, g, assume_unique=True, return_indices=True)
             out[i] = float(qw[a] @ w[b])
         return out
-
-    def scorer(self) -> Callable[[str, list[str]], np.ndarray]:
-        return self.similarity
