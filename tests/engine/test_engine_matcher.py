@@ -267,3 +267,26 @@ def test_pairs_that_do_not_carry_cost_nothing():
         for question in wordings:
             assert matcher.search(question, 3) == without.search(question, 3)
     assert matcher.thresholds == without.thresholds
+
+
+
+VERBS = ("change", "reset", "close", "open", "freeze", "find", "renew", "cancel", "verify", "update")
+NOUNS = ("card", "pin", "account", "loan", "limit", "address", "phone", "email", "password", "statement",
+         "payment", "transfer", "refund", "fee", "app", "name", "plan", "order", "invoice", "login", "token",
+         "device", "profile", "budget", "alert")
+SINGLE = [KnowledgeItem(f"{v}-{n}", (f"how do I {v} my {n}",)) for v in VERBS for n in NOUNS]
+
+
+def test_single_question_rules_simulate_every_question_out_of_scope():
+    """Without real paraphrases the answer threshold is the highest simulated out-of-scope score, so every
+    question (within the budget) is asked with its rule hidden, not a sample that misses the closest
+    look-alikes."""
+    from huida.engine.matcher import training
+
+    matcher = build_matcher(SINGLE)
+    store = matcher.index.store
+    cv = training.plan(store, 3000, 0.2, 0, matcher.tokenizer)
+    assert cv.synthetic and len(cv.held) == 0 and len(SINGLE) == 250
+    assert sorted(cv.oos.tolist()) == sorted(np.flatnonzero(store.live.view).tolist())
+    assert len(training.plan(store, 100, 0.2, 0, matcher.tokenizer).oos) == 100  # the budget still holds
+    assert matcher.search("how do I freeze my card", 1)[0].score >= matcher.thresholds.answer  # word for word

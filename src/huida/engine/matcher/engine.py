@@ -161,7 +161,8 @@ class HybridMatcher:
                 self.pair_signals = helpful  # held-out evidence again, as the robot with only those sees it
                 rows = self._cv_rows(cv, cv_clf)
         if opts.fusion and _has_both_labels(rows):
-            self.fusion = Fusion.fit([(f, y) for f, y, _ in rows], opts.seed)
+            verbatim = self._verbatim_rows(cv, cv_clf)
+            self.fusion = Fusion.fit([(f, y) for f, y, _ in rows + verbatim], opts.seed)
         self._samples = self._cv_samples(rows)
         self._paraphrases = not cv.synthetic
         self.stale = False
@@ -263,6 +264,19 @@ class HybridMatcher:
         for doc in cv.oos.tolist():
             rule = int(store.doc_rule.view[doc])
             rows.append(self._row(store.texts[doc], rule, store.live_docs(rule), rule, clf, False))
+        return [r for r in rows if r is not None]
+
+    def _verbatim_rows(
+        self, cv: training.CvPlan, clf: RuleClassifier | None
+    ) -> list[tuple[np.ndarray, np.ndarray, bool]]:
+        """Stored questions asked word for word (training.py): fusion evidence only."""
+        store, docs = self.index.store, cv.verbatim.tolist()
+        if self.dense is not None:
+            self._known_vectors = {store.texts[d]: self.dense.row(d) for d in docs}
+        try:
+            rows = [self._row(store.texts[d], int(store.doc_rule.view[d]), [], None, clf, True) for d in docs]
+        finally:
+            self._known_vectors = {}
         return [r for r in rows if r is not None]
 
     def _row(self, text, rule, exclude_docs, exclude_rule, clf, in_scope):

@@ -5,6 +5,9 @@ its other phrasings). Out of scope: a question's whole rule is hidden, so any an
 stand-in for visitors asking what the robot does not know. Robots whose rules have a single question get
 perturbed questions (words dropped, added, replaced or swapped, homophones, typos) as in-scope evidence
 instead; that evidence teaches the fusion but is not trusted for precision (see calibration.py).
+Verbatim: with perturbed evidence, also a few stored questions asked as they are, which visitors do; only
+the fusion learns from them (what a word-for-word match is worth), never the calibration (how often
+visitors ask so is unknown). Real paraphrases teach that already; there they only blunted confidence.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import numpy as np
 from huida.engine.text import Tokenizer, has_cjk, is_cjk, pinyin_syllables
 
 _MIN_HELD = 200  # fewer held-out paraphrases than this: add perturbed questions
+_MIN_VERBATIM = 20
 
 
 @dataclass(slots=True)
@@ -23,6 +27,7 @@ class CvPlan:
     held: np.ndarray  # doc ids asked with only themselves removed
     oos: np.ndarray  # doc ids asked with their whole rule removed
     synthetic: list[tuple[str, int]]  # (perturbed text, rule code)
+    verbatim: np.ndarray  # doc ids asked as they are (nothing removed)
 
 
 def plan(store, max_queries: int, oos_share: float, seed: int, tokenizer: Tokenizer | None = None) -> CvPlan:
@@ -30,7 +35,8 @@ def plan(store, max_queries: int, oos_share: float, seed: int, tokenizer: Tokeni
     live = store.live.view & ~store.learned.view
     docs = np.flatnonzero(live)
     if not len(docs):
-        return CvPlan(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), [])
+        none = np.zeros(0, dtype=np.int64)
+        return CvPlan(none, none, [], none)
     rules = store.doc_rule.view[docs]
     sizes = np.bincount(rules, minlength=len(store.rule_ids))
     multi = docs[sizes[rules] >= 2]
@@ -40,8 +46,15 @@ def plan(store, max_queries: int, oos_share: float, seed: int, tokenizer: Tokeni
         synthetic = _synthetic(store, docs, rng, max(_MIN_HELD, max_queries // 4), tokenizer or Tokenizer())
     n_in = len(held) + len(synthetic)
     n_oos = min(len(docs), max(50, int(round(n_in * oos_share / (1.0 - oos_share)))))
+    if synthetic:
+        # Without real paraphrases the answer threshold sits above the highest simulated out-of-scope score
+        # (calibration.py): a maximum, which a small sample underestimates, so simulate all the budget allows.
+        n_oos = min(len(docs), max(n_oos, max_queries))
     oos = np.sort(rng.choice(docs, n_oos, replace=False))
-    return CvPlan(held, oos, synthetic)
+    verbatim = oos[:0]
+    if synthetic:  # perturbed copies never match word for word: say what an exact match is worth
+        verbatim = np.sort(rng.choice(docs, min(len(docs), max(_MIN_VERBATIM, n_in // 10)), replace=False))
+    return CvPlan(held, oos, synthetic, verbatim)
 
 
 def _synthetic(
