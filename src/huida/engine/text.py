@@ -29,6 +29,7 @@ __all__ = [
     "has_cjk",
     "is_cjk",
     "normalize",
+    "normalize_many",
     "pinyin_fuzzy",
     "pinyin_syllables",
     "stem",
@@ -65,6 +66,8 @@ def _classify(ch: str) -> str | None:
 _TABLE = _CharTable()
 # Punctuation that is kept by the table, but only where it belongs to a number: 1,000 / 3.5 / 7:30 / 5% / -3.
 _PUNCT = re.compile(r"[.,:%+\-]")
+_DIGIT = re.compile(r"\d")  # the characters str.isdecimal() accepts
+_PUNCT_SPACE = str.maketrans(dict.fromkeys(".,:%+-", " "))
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 
 _converter_lock = threading.Lock()
@@ -93,10 +96,27 @@ def normalize(text: str) -> str:
     return " ".join(text.split())
 
 
+def normalize_many(texts: Sequence[str]) -> list[str]:
+    """`normalize` of each text (the same results), with the traditional-to-simplified conversion run once
+    over all the Chinese texts joined by newlines (one OpenCC call instead of one per text; its phrases
+    never span a newline, and no text holds one any more: the table makes every control a space)."""
+    parts = [_number_punct(unicodedata.normalize("NFKC", t).casefold().translate(_TABLE)) for t in texts]
+    chinese = [i for i, part in enumerate(parts) if has_cjk(part)]
+    if chinese:
+        converted = _t2s("\n".join(parts[i] for i in chinese)).split("\n")
+        if len(converted) != len(chinese):  # not expected; the one-by-one definition stays the reference
+            return [normalize(t) for t in texts]
+        for i, part in zip(chinese, converted, strict=True):
+            parts[i] = part
+    return [" ".join(part.split()) for part in parts]
+
+
 def _number_punct(text: str) -> str:
     """Drops . , : % + - except inside numbers (3.5, 1,000, 7:30, 5%, -3); thousands separators go."""
     if not _PUNCT.search(text):
         return text
+    if not _DIGIT.search(text):  # no number: every one of them goes (the common case, and much faster)
+        return text.translate(_PUNCT_SPACE)
     return _THOUSANDS.sub("", _PUNCT.sub(_keep_in_number, text))
 
 
@@ -202,6 +222,10 @@ class Tokenizer:
             else:
                 self._plain_words(piece, out)
         return out
+
+    def has_term(self, text: str) -> bool:
+        """Whether one of the robot's domain terms occurs in the text."""
+        return self._automaton is not None and next(self._automaton.iter(text), None) is not None
 
     def _spans(self, text: str) -> list[tuple[int, int, bool]]:
         if self._automaton is None:

@@ -14,14 +14,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from huida.engine.matcher.bulk import doc_terms
 from huida.engine.matcher.postings import N_FIELDS, SLOTS, Postings, Terms
 from huida.engine.matcher.store import DocStore
-from huida.engine.matcher.terms import CHAR, FIELDS, WORD, analyze_many, query_keys
-from huida.engine.text import Tokenizer, normalize
+from huida.engine.matcher.terms import CHAR, FIELDS, WORD, query_keys
+from huida.engine.text import Tokenizer, normalize_many
 
 COMMON_SHARE = 0.005  # at a million questions: terms in more than 5,000 of them
 _COMMON_MIN_DF = 1000  # small robots: every term counts
-_BATCH = 200_000  # texts analysed per batch (bounds the memory of the occurrence arrays)
 _DELTA_SHARE = 0.1  # the delta segment is merged into the base beyond this share of the base
 
 COLUMNS = ("word", "char", "pinyin", "assoc", "dense")  # per-doc signals; all but assoc are combined
@@ -38,16 +38,20 @@ class LexicalIndex:
     def add_many(self, rules: Sequence[tuple[str, Sequence[str]]], learned: bool = False) -> list[int]:
         """Add the questions of several rules in one batch (fast path for building)."""
         first = self.store.n_docs
+        normal = iter(normalize_many([q for _, questions in rules for q in questions]))
+        kept: list[tuple[str, int]] = []
         texts: list[str] = []
+        originals: list[str] = []
         for rule_id, questions in rules:
-            keep = [(n, q) for q in questions if (n := normalize(q))]
-            if keep:
-                self.store.add(rule_id, [n for n, _ in keep], [q for _, q in keep], learned=learned)
-                texts.extend(n for n, _ in keep)
-        for start in range(0, len(texts), _BATCH):
-            batch = texts[start : start + _BATCH]
-            docs, keys = analyze_many(self.tokenizer, batch)
-            self.postings.add(first + start, len(batch), docs, keys)
+            size = len(texts)
+            for q in questions:
+                if n := next(normal):
+                    texts.append(n)
+                    originals.append(q)
+            if len(texts) > size:
+                kept.append((rule_id, len(texts) - size))
+        self.store.add_rules(kept, texts, originals, learned)
+        self.postings.add(first, doc_terms(self.tokenizer, texts))
         p = self.postings
         if p.delta_size() > max(5000, _DELTA_SHARE * p.base_end):
             self.compact()

@@ -8,9 +8,9 @@ structure so that a question costs one vocabulary lookup and one postings pass, 
   and classifier features.
 
 Scores are cosine similarities per field (sublinear tf, smoothed idf, L2 norm per field): in [0, 1] for
-every question and every robot, which the fusion and the calibration rely on. A batch of a million
-questions is indexed with two sorts of packed integers; term ids change on compaction, so everything
-outside keeps keys (terms.py).
+every question and every robot, which the fusion and the calibration rely on. The first big batch (a
+million questions) arrives as sparse term counts (bulk.py) that become the rows as they are; the postings
+are their transpose. Term ids change on compaction, so everything outside keeps keys (terms.py).
 """
 
 from __future__ import annotations
@@ -21,9 +21,11 @@ from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
+import scipy.sparse as sp
 
+from huida.engine.matcher.bulk import DocTerms
 from huida.engine.matcher.store import GrowArray
-from huida.engine.matcher.terms import DOC_BITS, MAX_BATCH_DOCS, field_of
+from huida.engine.matcher.terms import DOC_BITS, field_of
 
 N_FIELDS = 3
 _U = np.uint64
@@ -153,22 +155,21 @@ class Postings:
         return math.log(self.n_live + 1) + 1.0
 
     # --- changes ----------------------------------------------------------------------------------------
-    def add(self, first_doc: int, n_docs: int, docs: np.ndarray, keys: np.ndarray) -> None:
-        """Index docs `first_doc .. first_doc + n_docs - 1` (they must follow the indexed ones), given
-        their term occurrences (offset of the doc in the batch, key)."""
+    def add(self, first_doc: int, counts: DocTerms) -> None:
+        """Index docs `first_doc ..` (they must follow the indexed ones), given their term counts."""
+        n_docs = counts.n_docs
         if n_docs <= 0:
             return
-        assert first_doc == self.n_rows and first_doc + n_docs < MAX_BATCH_DOCS
+        assert first_doc == self.n_rows
         self.n_live += n_docs
         if self.n_terms == 0 and self.base_end == 0 and n_docs > 1000:
-            self._build(first_doc, n_docs, docs, keys)
+            self._build(first_doc, counts)
             return
-        packed = np.sort((docs.astype(_U) << _U(64 - DOC_BITS)) | keys)  # by doc, then key
-        offsets, key, tf = _runs(packed, 64 - DOC_BITS)
-        ids = self.lookup(key, grow=True)
+        ids = self.lookup(counts.keys, grow=True)[counts.cols]
         self.df.extend(np.zeros(self.n_terms - self.df.size, np.int32))
-        np.add.at(self.df.raw(), ids, 1)
-        self._append_rows(n_docs, offsets, ids, tf)
+        self.df.raw()[: self.n_terms] += np.bincount(ids, minlength=self.n_terms).astype(np.int32)
+        offsets = np.repeat(np.arange(n_docs, dtype=np.int64), np.diff(counts.indptr))
+        self._append_rows(n_docs, offsets, ids, counts.tf)
         self._delta = None
 
     def _append_rows(self, n_docs: int, offsets: np.ndarray, ids: np.ndarray, tf: np.ndarray) -> None:
@@ -181,24 +182,36 @@ class Postings:
         sq = np.bincount(slot, raw * raw, minlength=n_docs * N_FIELDS)
         self.norm.extend(np.sqrt(np.maximum(sq, 1e-24)).astype(np.float32))
 
-    def _build(self, first_doc: int, n_docs: int, docs: np.ndarray, keys: np.ndarray) -> None:
-        """First batch: postings by one sort on (key, doc), rows by one sort on (doc, term)."""
-        key, offsets, tf = _runs(np.sort((keys << _U(DOC_BITS)) | docs.astype(_U)), DOC_BITS, key_high=True)
-        new_term = np.concatenate([[True], key[1:] != key[:-1]]) if len(key) else np.zeros(0, bool)
-        self.keys = key[new_term]
+    def _build(self, first_doc: int, counts: DocTerms) -> None:
+        """First batch: the rows are the counts themselves; the postings are their transpose (scipy's
+        linear-time CSR to CSC), weighted a slice of docs at a time to bound the float temporaries."""
+        self.keys = counts.keys
         self.generation += 1
-        term = np.cumsum(new_term) - 1
-        ptr = np.append(np.flatnonzero(new_term), len(key)).astype(np.int64)
-        self.df = GrowArray(np.int32, 0)
-        self.df.extend(np.diff(ptr).astype(np.int32))
-        rows = np.sort((offsets.astype(_U) << _U(40)) | (term.astype(_U) << _U(8)) | np.minimum(tf, 255).astype(_U))
-        self._append_rows(
-            n_docs,
-            (rows >> _U(40)).astype(np.int64),
-            ((rows >> _U(8)) & _U(0xFFFFFFFF)).astype(np.int64),
-            (rows & _U(255)).astype(np.int64),
-        )
-        self.base = self._segment(ptr, term, offsets + first_doc, tf)
+        n_docs, terms = counts.n_docs, counts.cols
+        self.df = GrowArray.of(np.bincount(terms, minlength=len(self.keys)).astype(np.int32))
+        self.row_ptr = GrowArray.of(np.concatenate([self.row_ptr.view, self.row_ptr.view[-1] + counts.indptr[1:]]))
+        self.row_terms = GrowArray.of(terms.astype(np.int32, copy=False))
+        self.row_tf = GrowArray.of(np.minimum(counts.tf, 255).astype(np.uint8))
+        idf = self.idf(np.arange(len(self.keys)))
+        fields = field_of(self.keys).astype(np.int8)
+        # 1 + log(tf) by table: nearly every tf is 1, and the table holds the very same float64 values
+        sublinear = 1.0 + np.log(np.arange(1, int(counts.tf.max(initial=1)) + 1, dtype=np.float64))
+        norm = np.empty(n_docs * N_FIELDS, np.float32)
+        weights = np.empty(len(terms), np.float32)
+        for lo, hi in _doc_slices(counts.indptr):
+            a, b = counts.indptr[lo], counts.indptr[hi]
+            t = terms[a:b]
+            raw = sublinear[counts.tf[a:b] - 1] * idf[t]
+            slot = np.repeat(np.arange(hi - lo) * N_FIELDS, np.diff(counts.indptr[lo : hi + 1])) + fields[t]
+            sq = np.bincount(slot, raw * raw, minlength=(hi - lo) * N_FIELDS)
+            norm[lo * N_FIELDS : hi * N_FIELDS] = np.sqrt(np.maximum(sq, 1e-24))
+            weights[a:b] = raw / norm[lo * N_FIELDS + slot]
+        self.norm = GrowArray.of(np.concatenate([self.norm.view, norm]))
+        counts.tf = np.zeros(0, np.int32)  # no longer needed: free it before the transpose (memory peak)
+        by_term = sp.csr_matrix((weights, terms, counts.indptr), shape=(n_docs, len(self.keys))).tocsc()
+        del weights
+        docs = by_term.indices + np.int32(first_doc) if first_doc else by_term.indices
+        self.base = Segment(by_term.indptr.astype(np.int64), docs, by_term.data)
         self.base_end = first_doc + n_docs
 
     def _segment(self, ptr: np.ndarray, term: np.ndarray, docs: np.ndarray, tf: np.ndarray) -> Segment:
@@ -342,17 +355,8 @@ class Postings:
         return which, terms, vals
 
 
-def _runs(packed: np.ndarray, low_bits: int, key_high: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Unique sorted packed integers split into (high part, low part) with their repeat counts (tf)."""
-    if not len(packed):
-        z = np.zeros(0, np.int64)
-        return (np.zeros(0, _U), z, z) if key_high else (z, np.zeros(0, _U), z)
-    first = np.concatenate([[True], packed[1:] != packed[:-1]])
-    starts = np.flatnonzero(first)
-    tf = np.diff(np.append(starts, len(packed)))
-    unique = packed[starts]
-    high = unique >> _U(low_bits)
-    low = unique & _U((1 << low_bits) - 1)
-    if key_high:  # (key, doc offset)
-        return high, low.astype(np.int64), tf
-    return high.astype(np.int64), low, tf  # (doc offset, key)
+def _doc_slices(indptr: np.ndarray, size: int = 1 << 22) -> list[tuple[int, int]]:
+    """Ranges of docs holding about `size` entries each."""
+    inside = np.searchsorted(indptr, np.arange(size, int(indptr[-1]), size), side="right") - 1
+    bounds = np.unique(np.concatenate([[0], inside, [len(indptr) - 1]])).tolist()
+    return list(zip(bounds, bounds[1:], strict=False))

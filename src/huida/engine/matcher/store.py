@@ -10,14 +10,21 @@ class GrowArray:
 
     def __init__(self, dtype: type, fill: object = 0) -> None:
         self._data = np.full(1024, fill, dtype=dtype)
-        self._fill = fill
         self.size = 0
+
+    @classmethod
+    def of(cls, values: np.ndarray) -> GrowArray:
+        """Adopt an array as the contents (no copy: a million-question build hands over big arrays)."""
+        out = cls.__new__(cls)
+        out._data, out.size = values, len(values)
+        return out
 
     def extend(self, values: np.ndarray | list) -> None:
         values = np.asarray(values, dtype=self._data.dtype)
         need = self.size + len(values)
         if need > len(self._data):
-            grown = np.full(max(need, 2 * len(self._data)), self._fill, dtype=self._data.dtype)
+            # np.empty: the spare room is not resident until written (a million-question index is big)
+            grown = np.empty(max(need, 2 * len(self._data)), dtype=self._data.dtype)
             grown[: self.size] = self._data[: self.size]
             self._data = grown
         self._data[self.size : need] = values
@@ -50,21 +57,21 @@ class TextColumn:
     def extend(self, texts: list[str]) -> None:
         i = 0
         while i < len(texts):
+            if not self._tail and len(texts) - i >= _BLOCK:
+                whole = (len(texts) - i) // _BLOCK * _BLOCK
+                for start in range(i, i + whole, _BLOCK * 64):
+                    self._blocks.extend(_pack(texts[start : min(start + _BLOCK * 64, i + whole)]))
+                i += whole
+                continue
             room = _BLOCK - len(self._tail)
             self._tail.extend(texts[i : i + room])
             i += room
             if len(self._tail) == _BLOCK:
-                self._pack()
+                self._blocks.extend(_pack(self._tail))
+                self._tail = []
 
     def append(self, text: str) -> None:
         self.extend([text])
-
-    def _pack(self) -> None:
-        encoded = [t.encode("utf-8") for t in self._tail]
-        offsets = np.zeros(len(encoded) + 1, np.int64)
-        np.cumsum([len(e) for e in encoded], out=offsets[1:])
-        self._blocks.append((b"".join(encoded), offsets))
-        self._tail = []
 
     def __getitem__(self, i: int) -> str:
         block, j = divmod(int(i), _BLOCK)
@@ -75,6 +82,22 @@ class TextColumn:
 
     def many(self, ids) -> list[str]:
         return [self[i] for i in ids]
+
+
+def _pack(texts: list[str]) -> list[tuple[bytes, np.ndarray]]:
+    """Blocks of `_BLOCK` texts (the last may be short): UTF-8 data and offsets. One encode for them all;
+    the offsets come from the UTF-8 width of each code point."""
+    joined = "".join(texts)
+    data = joined.encode("utf-8")
+    codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
+    width = 1 + (codes >= 0x80).astype(np.int64) + (codes >= 0x800) + (codes >= 0x10000)
+    ends = np.cumsum(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)))
+    offsets = np.concatenate([[0], np.cumsum(width)])[np.concatenate([[0], ends])]
+    out = []
+    for lo in range(0, len(texts), _BLOCK):
+        mine = offsets[lo : lo + _BLOCK + 1]
+        out.append((data[int(mine[0]) : int(mine[-1])], mine - mine[0]))
+    return out
 
 
 class DocStore:
@@ -108,16 +131,24 @@ class DocStore:
         return code
 
     def add(self, rule_id: str, texts: list[str], originals: list[str], learned: bool = False) -> list[int]:
-        code = self.code(rule_id)
         first = self.n_docs
-        ids = list(range(first, first + len(texts)))
+        self.add_rules([(rule_id, len(texts))], texts, originals, learned)
+        return list(range(first, first + len(texts)))
+
+    def add_rules(self, rules: list[tuple[str, int]], texts: list[str], originals: list[str], learned: bool) -> None:
+        """Add the questions of several rules at once: `rules` holds (rule id, number of its questions), in
+        the order of `texts`."""
+        first = self.n_docs
+        codes = np.array([self.code(rule_id) for rule_id, _ in rules], dtype=np.int32)
+        sizes = np.array([size for _, size in rules], dtype=np.int64)
         self.texts.extend(texts)
         self.originals.extend(["" if o == t else o for o, t in zip(originals, texts, strict=True)])
-        self.doc_rule.extend(np.full(len(texts), code, np.int32))
+        self.doc_rule.extend(np.repeat(codes, sizes))
         self.live.extend(np.ones(len(texts), np.bool_))
         self.learned.extend(np.full(len(texts), learned, np.bool_))
-        self.rule_docs.setdefault(code, []).extend(ids)
-        return ids
+        ends = (first + np.cumsum(sizes)).tolist()
+        for code, end, size in zip(codes.tolist(), ends, sizes.tolist(), strict=True):
+            self.rule_docs.setdefault(code, []).extend(range(end - size, end))
 
     def original(self, doc: int) -> str:
         return self.originals[doc] or self.texts[doc]

@@ -2,11 +2,11 @@
 
 A term is never stored as a string: it is a stable 64-bit polynomial hash of its code points, mixed down
 to 40 bits (about one collision per robot at a million questions, harmless for matching), so a million
-questions are analysed with a few numpy passes instead of millions of Python string operations, and the
-postings of all fields are built with one sort. The three lowest key bits say which field a term belongs
-to and whether it is a single unit (a word, a Chinese character, a syllable) rather than a pair or an
-n-gram: coverage features sum the idf of single units. Every batch function has a Python twin for the one
-question asked at query time; the two give the same keys (tests check it).
+questions are analysed with a few numpy passes instead of millions of Python string operations. The three
+lowest key bits say which field a term belongs to and whether it is a single unit (a word, a Chinese
+character, a syllable) rather than a pair or an n-gram: coverage features sum the idf of single units.
+The batch functions here (characters, pinyin) and bulk.py (words, and the counts of whole texts) have
+Python twins for the one question asked at query time; the two give the same keys (tests check it).
 
 Fields:
 - word: jieba words (Chinese) and lightly stemmed Latin words, plus adjacent word pairs (some order);
@@ -26,7 +26,6 @@ from huida.engine.text import Tokenizer, is_cjk, pinyin_fuzzy, pinyin_syllables
 
 KEY_BITS = 40
 DOC_BITS = 64 - KEY_BITS  # a posting packs (key, doc) into one uint64, so one sort orders a whole field
-MAX_BATCH_DOCS = 1 << DOC_BITS
 _MASK = (1 << 64) - 1
 _P = 0x100000001B3  # polynomial base (FNV prime): odd, so no information is lost modulo 2**64
 _MIX = 0x9E3779B97F4A7C15  # Fibonacci hashing: the top bits of h * _MIX are well mixed
@@ -76,20 +75,6 @@ def word_keys(words: Sequence[str]) -> list[int]:
     pairs = zip(hashes, hashes[1:], strict=False)
     keys.extend(mix(((a * _P + b) * _P + _SALT_PAIR) & _MASK, WORD, False) for a, b in pairs)
     return keys
-
-
-def word_keys_many(tokenizer: Tokenizer, texts: Sequence[str]) -> Occurrences:
-    words = [tokenizer.words(t) for t in texts]
-    lengths = np.fromiter((len(w) for w in words), dtype=np.int64, count=len(words))
-    flat = [w for ws in words for w in ws]
-    distinct = {w: _word_hash(w) for w in dict.fromkeys(flat)}
-    hashes = np.fromiter((distinct[w] for w in flat), dtype=_U, count=len(flat))
-    doc = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)
-    same = doc[1:] == doc[:-1]  # adjacent words of one text form a pair
-    with np.errstate(over="ignore"):
-        pairs = (hashes[:-1][same] * _U(_P) + hashes[1:][same]) * _U(_P) + _U(_SALT_PAIR)
-    keys = np.concatenate([_mix_array(hashes, WORD, True), _mix_array(pairs, WORD, False)])
-    return np.concatenate([doc, doc[:-1][same]]), keys
 
 
 # --- character n-grams ------------------------------------------------------------------------------------
@@ -209,9 +194,11 @@ def pinyin_keys_many(texts: Sequence[str]) -> Occurrences:
     pos = np.flatnonzero(cjk)
     if not len(pos):
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=_U)
-    distinct, inverse = np.unique(codes[pos], return_inverse=True)
-    table = np.array([_syllable_hash(c) for c in distinct.tolist()], dtype=_U)
-    hashes = table[inverse]
+    chars = codes[pos].astype(np.int64)
+    seen = np.flatnonzero(np.bincount(chars))  # distinct characters (a table lookup, not a sort)
+    table = np.zeros(int(seen[-1]) + 1, dtype=_U)
+    table[seen] = np.array([_syllable_hash(c) for c in seen.tolist()], dtype=_U)
+    hashes = table[chars]
     adjacent = pos[1:] == pos[:-1] + 1
     with np.errstate(over="ignore"):
         pairs = (hashes[:-1][adjacent] * _U(_P) + hashes[1:][adjacent]) * _U(_P) + _U(_SALT_SYL2)
@@ -222,9 +209,3 @@ def pinyin_keys_many(texts: Sequence[str]) -> Occurrences:
 def query_keys(tokenizer: Tokenizer, text: str) -> list[int]:
     """Keys of one normalised question, every field."""
     return word_keys(tokenizer.words(text)) + char_keys(text) + pinyin_keys(text)
-
-
-def analyze_many(tokenizer: Tokenizer, texts: Sequence[str]) -> Occurrences:
-    """Term occurrences of many normalised texts, every field."""
-    parts = [word_keys_many(tokenizer, texts), char_keys_many(texts), pinyin_keys_many(texts)]
-    return np.concatenate([d for d, _ in parts]), np.concatenate([k for _, k in parts])
