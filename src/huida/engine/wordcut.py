@@ -13,14 +13,12 @@ go through jieba itself.
 from __future__ import annotations
 
 import math
-import re
 import threading
 from dataclasses import dataclass
 
 import numpy as np
 
 _HAN_LO, _HAN_HI = 0x4E00, 0x9FD5  # jieba's re_han_default, restricted to characters our CJK runs hold
-_HAN = re.compile("[\u4e00-\u9fd5]+")
 _CHAR_BITS = 21  # code points fit in 21 bits: a trie edge is (parent node << 21) | code point
 _SPAN = 1 << 18  # characters cut per numpy pass (bounds the (word length x characters) weight table)
 
@@ -40,7 +38,7 @@ class BatchCutter:
     """jieba's prefix dictionary as a trie: sorted edge keys, child node and log weight of each edge."""
 
     def __init__(self, freq: dict[str, int], total: int) -> None:
-        words = sorted((w for w in freq if _HAN.fullmatch(w)), key=len)  # node i + 1 is words[i]
+        words = [w for w in freq if w]  # node i + 1 is words[i]; words with other characters are never reached
         node = dict(zip(words, range(1, len(words) + 1), strict=True))
         node[""] = 0
         parent = np.array([node.get(w[:-1], -1) for w in words], dtype=np.int64)  # jieba adds every prefix
@@ -56,11 +54,12 @@ class BatchCutter:
         self.child = (np.arange(len(words), dtype=np.int64) + 1)[ok][order]
         self.weight = logs[inverse.ravel()][ok][order]
         self.single = math.log(1) - logtotal  # a character that is no word: log(FREQ.get(c) or 1) - logtotal
-        self.max_len = len(words[-1]) if words else 1
+        self.max_len = max(map(len, words), default=1)
         # first characters by direct lookup (every han position asks): edge index, -1 for none
-        root = np.flatnonzero((self.keys >> np.uint64(_CHAR_BITS)) == 0)
+        code = (self.keys & np.uint64((1 << _CHAR_BITS) - 1)).astype(np.int64)
+        root = np.flatnonzero(((self.keys >> np.uint64(_CHAR_BITS)) == 0) & (code <= _HAN_HI))
         self.first = np.full(_HAN_HI + 1, -1, dtype=np.int64)
-        self.first[(self.keys[root] & np.uint64((1 << _CHAR_BITS) - 1)).astype(np.int64)] = root
+        self.first[code[root]] = root
 
     def cut(self, runs: list[str]) -> Cuts:
         """Words of each run (runs hold only CJK characters, as `text._RUN_RE` splits them)."""
