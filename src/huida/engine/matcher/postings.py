@@ -167,7 +167,10 @@ class Postings:
             return
         ids = self.lookup(counts.keys, grow=True)[counts.cols]
         self.df.extend(np.zeros(self.n_terms - self.df.size, np.int32))
-        self.df.raw()[: self.n_terms] += np.bincount(ids, minlength=self.n_terms).astype(np.int32)
+        if len(ids) * 8 < self.n_terms:  # one rule changed: touch only its terms
+            np.add.at(self.df.raw(), ids, 1)
+        else:
+            self.df.raw()[: self.n_terms] += np.bincount(ids, minlength=self.n_terms).astype(np.int32)
         offsets = np.repeat(np.arange(n_docs, dtype=np.int64), np.diff(counts.indptr))
         self._append_rows(n_docs, offsets, ids, counts.tf)
         self._delta = None
