@@ -7,10 +7,10 @@ from collections import Counter
 import numpy as np
 import pytest
 
-from huida.engine.matcher import bulk
+from huida.engine.matcher import bulk, store
 from huida.engine.matcher.index import LexicalIndex
 from huida.engine.matcher.postings import Postings
-from huida.engine.matcher.store import _BLOCK, TextColumn
+from huida.engine.matcher.store import _BLOCK, GrowArray, TextColumn
 from huida.engine.matcher.terms import query_keys
 from huida.engine.text import Tokenizer, _cut_cjk, normalize, normalize_many
 from huida.engine.wordcut import batch_cutter
@@ -138,3 +138,14 @@ def test_text_column_round_trip():
     column.extend(texts[2 * _BLOCK + 10 :])
     assert len(column) == len(texts)
     assert column.many(range(len(texts))) == texts
+
+
+def test_grow_array_grows_in_place_or_by_copy():
+    n = store._BIG + 10
+    grow = GrowArray.of(np.arange(n, dtype=np.int32)[:])  # a whole-array view, as scipy hands out
+    grow.reserve()  # in place (realloc)
+    grow.extend([-1, -2])
+    assert grow.size == n + 2 and (grow.view[:n] == np.arange(n)).all() and grow.view[-2:].tolist() == [-1, -2]
+    held = grow.view  # a live view: the next growth must copy, not move the buffer under it
+    grow.extend(np.full(n // 16, 7, np.int32))
+    assert held[n - 1] == n - 1 and grow.view[n - 1] == n - 1 and grow.view[-1] == 7

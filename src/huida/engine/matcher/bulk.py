@@ -60,6 +60,7 @@ class DocTerms:
 
 
 def doc_terms(tokenizer: Tokenizer, texts: Sequence[str]) -> DocTerms:
+    """Term counts of normalised texts (what `Counter(query_keys(tokenizer, text))` gives, for all)."""
     if len(texts) <= _FEW:
         return _few(tokenizer, texts)
     pieces = [_mark(t) if tokenizer.has_term(t) else t for t in texts]
@@ -104,8 +105,9 @@ def _text_matrix(ids: np.ndarray, counts: np.ndarray, ext_doc: np.ndarray, n_chu
     n_ext = np.bincount(ext_doc, minlength=n_texts)
     indptr = np.concatenate([[0], np.cumsum(counts + n_ext)])
     cols = np.empty(int(indptr[-1]), dtype=np.int32)
-    own = np.repeat(indptr[:-1] - np.concatenate([[0], np.cumsum(counts)[:-1]]), counts)
-    cols[own + np.arange(len(ids))] = ids
+    # a chunk's place: its text's row start + its rank among the text's chunks
+    shift = np.repeat(indptr[:-1] - np.concatenate([[0], np.cumsum(counts)[:-1]]), counts)
+    cols[shift + np.arange(len(ids))] = ids
     order = np.argsort(ext_doc, kind="stable")  # two sorted runs (pairs, term texts): a linear merge
     doc = ext_doc[order]
     at = indptr[doc] + counts[doc] + np.arange(len(doc)) - np.repeat(np.cumsum(n_ext) - n_ext, n_ext)

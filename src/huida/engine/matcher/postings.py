@@ -212,7 +212,10 @@ class Postings:
         self.norm = GrowArray.of(np.concatenate([self.norm.view, norm]))
         counts.tf = np.zeros(0, np.int32)  # no longer needed: free it before the transpose (memory peak)
         by_term = sp.csr_matrix((weights, terms, counts.indptr), shape=(n_docs, len(self.keys))).tocsc()
-        del weights
+        del weights, terms, t
+        counts.cols = np.zeros(0, np.int32)  # the last views of the rows: now they can grow in place
+        for rows in (self.row_ptr, self.row_terms, self.row_tf, self.norm):
+            rows.reserve()
         docs = by_term.indices + np.int32(first_doc) if first_doc else by_term.indices
         self.base = Segment(by_term.indptr.astype(np.int64), docs, by_term.data)
         self.base_end = first_doc + n_docs

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+_BIG = 1 << 20  # elements
+
 
 class GrowArray:
     """An append-only numpy array with amortised O(1) appends."""
@@ -15,6 +17,9 @@ class GrowArray:
     @classmethod
     def of(cls, values: np.ndarray) -> GrowArray:
         """Adopt an array as the contents (no copy: a million-question build hands over big arrays)."""
+        base = values.base  # scipy hands out whole-array views: own the buffer, so it can grow in place
+        if isinstance(base, np.ndarray) and base.flags.owndata and base.shape == values.shape:
+            values = base if base.dtype == values.dtype and base.ctypes.data == values.ctypes.data else values
         out = cls.__new__(cls)
         out._data, out.size = values, len(values)
         return out
@@ -23,12 +28,30 @@ class GrowArray:
         values = np.asarray(values, dtype=self._data.dtype)
         need = self.size + len(values)
         if need > len(self._data):
-            # np.empty: the spare room is not resident until written (a million-question index is big)
-            grown = np.empty(max(need, 2 * len(self._data)), dtype=self._data.dtype)
-            grown[: self.size] = self._data[: self.size]
-            self._data = grown
+            self._grow(need)
         self._data[self.size : need] = values
         self.size = need
+
+    def reserve(self) -> None:
+        """Make room for later appends now (a build does it, so that the first update does not pay)."""
+        if len(self._data) - self.size < len(self._data) // 128:
+            self._grow(self.size + 1)
+
+    def _grow(self, need: int) -> None:
+        """Small arrays double (a copy). Big ones (a million questions hold arrays of 100M entries) grow by
+        a sixty-fourth in place: realloc remaps their pages instead of copying them, and only the new room
+        is touched, so a one-rule update does not stall for a second on copying half a gigabyte."""
+        have = len(self._data)
+        if have >= _BIG:
+            try:
+                self._data.resize(max(need, have + have // 64), refcheck=True)
+                return
+            except ValueError:  # a view of the buffer is still alive, or the buffer is borrowed: copy
+                pass
+        # np.empty: the spare room is not resident until written
+        grown = np.empty(max(need, 2 * have), dtype=self._data.dtype)
+        grown[: self.size] = self._data[: self.size]
+        self._data = grown
 
     @property
     def view(self) -> np.ndarray:
