@@ -11,6 +11,7 @@ from huida.engine.matcher import terms, training
 from huida.engine.matcher.calibration import CvSample, calibrate
 from huida.engine.matcher.classifier import RuleClassifier
 from huida.engine.matcher.dense import DenseVectors
+from huida.engine.matcher.encoder import EncoderScorer
 from huida.engine.matcher.features import Query, rule_features
 from huida.engine.matcher.fusion import Fusion, worth_it
 from huida.engine.matcher.graph import GraphScorer
@@ -26,8 +27,13 @@ _EXTRA_RULES = 5  # the classifier's (and the translated question's) best rules 
 _RULE_DOCS = 8  # questions of a candidate rule scored exactly: its best ones by the rare-term score
 _WORD_CACHE = 50_000
 # What labelled pairs add, by source: term associations (extra candidates and a feature), the pair model, the
-# pair graph. Each is used only if it helps the robot's own held-out questions (see refresh).
-PAIR_SIGNALS = {"assoc": ("assoc",), "model": ("pairs",), "graph": ("trans", "trans_gap")}
+# pair graph, the pair encoder. Each is used only if it helps the robot's own held-out questions (see refresh).
+PAIR_SIGNALS = {
+    "assoc": ("assoc",),
+    "model": ("pairs",),
+    "graph": ("trans", "trans_gap"),
+    "encoder": ("enc", "enc_gap"),
+}
 
 
 @dataclass(slots=True)
@@ -65,6 +71,7 @@ class HybridMatcher:
         self._word_cache: dict[str, list[str]] = {}
         self._known_vectors: dict[str, np.ndarray] = {}  # embeddings of the questions a refresh asks itself
         self._graph: GraphScorer | None = None
+        self._encoder: EncoderScorer | None = None
         # The pair signals computed: until a refresh judges them (on this robot's own held-out questions),
         # all that pairs taught; afterwards only those that helped.
         self.pair_signals = self._available_pair_signals()
@@ -123,7 +130,7 @@ class HybridMatcher:
     def use_pair_learning(self, learned: PairLearning | None) -> None:
         self.pairs = learned
         self.pair_signals = self._available_pair_signals()
-        self._graph = None
+        self._graph = self._encoder = None
         self._changed()
 
     def items(self) -> list[KnowledgeItem]:
@@ -173,6 +180,7 @@ class HybridMatcher:
         if pairs is None:
             return frozenset()
         have = {"assoc": bool(pairs.associations), "model": pairs.model is not None, "graph": bool(pairs.graph)}
+        have["encoder"] = pairs.encoder is not None
         return frozenset(name for name, ok in have.items() if ok)
 
     def _helpful_pair_signals(self, rows: list[tuple[np.ndarray, np.ndarray, bool]]) -> frozenset[str]:
@@ -359,7 +367,7 @@ class HybridMatcher:
                     break
         if scores.assoc is not None:
             self._extend(rules, seen, (int(doc_rule[d]) for d in scores.top(_POOL_DOCS // 4, "assoc").tolist()))
-        translation = self._translation()
+        translation, encoding = self._translation(), self._encoding()
         margins = None
         if clf is not None:
             values = clf.margins(self.index, scores.terms)
@@ -370,7 +378,7 @@ class HybridMatcher:
         if not kept:
             return None
         per_doc = scores.at(docs)
-        query = Query(text, scores.coverage, margins, self._pair_score(), translation, self.dense is not None)
+        query = Query(text, scores.coverage, margins, self._pair_score(), translation, self.dense is not None, encoding)
         feats, best = rule_features(query, kept, docs, sizes, per_doc, store.texts.__getitem__)
         return Candidates(kept, feats, best)
 
@@ -437,6 +445,14 @@ class HybridMatcher:
         if self._graph is None or self._graph.graph is not self.pairs.graph:
             self._graph = GraphScorer(self.pairs.graph, self.tokenizer)
         return self._graph.similarity
+
+    def _encoding(self):
+        """Similarity of sentence vectors from the pair encoder (encoder.py), when pairs taught one."""
+        if "encoder" not in self.pair_signals or self.pairs is None or self.pairs.encoder is None:
+            return None
+        if self._encoder is None or self._encoder.encoder is not self.pairs.encoder:
+            self._encoder = EncoderScorer(self.pairs.encoder, self.tokenizer)
+        return self._encoder.similarity
 
 
 def _has_both_labels(rows: list[tuple[np.ndarray, np.ndarray, bool]]) -> bool:

@@ -37,6 +37,8 @@ NAMES = (
     "lcs_mean",
     "trans",
     "trans_gap",
+    "enc",
+    "enc_gap",
 )
 _COL = {name: i for i, name in enumerate(NAMES)}
 _MEAN_DOCS = 3  # rule-level means look at the rule's best few questions only (intent rules hold hundreds)
@@ -52,6 +54,7 @@ class Query:
     pair_score: Callable[[str, str], float] | None = None  # P(same meaning) from a learned pair model
     translation: Callable[[str, list[str]], np.ndarray] | None = None  # per doc text: similarity via pair graph
     dense: bool = False
+    encoding: Callable[[str, list[str]], np.ndarray] | None = None  # per doc text: cosine of pair-encoder vectors
 
 
 def rule_features(
@@ -96,6 +99,12 @@ def rule_features(
         per_text = query.translation(query.text, shown_texts)
         feats[:, _COL["trans"]] = np.bincount(shown_rule, per_text, n) / np.minimum(sizes, _MEAN_DOCS)
         feats[:, _COL["trans_gap"]] = gap(feats[:, _COL["trans"]])
+    if query.encoding is not None:
+        # The rule's question nearest in meaning, among all its scored questions: the lexical choice of its
+        # best few would hide the paraphrase the encoder exists to find (measured: +0.01 hit@1 on bq-dev).
+        per_doc_enc = query.encoding(query.text, [texts(d) for d in docs.tolist()])
+        feats[:, _COL["enc"]] = np.maximum.reduceat(per_doc_enc, starts)
+        feats[:, _COL["enc_gap"]] = gap(feats[:, _COL["enc"]])
     if query.clf is not None:
         feats[:, _COL["clf"]] = [query.clf.get(r, -1.5) for r in rules]
         feats[:, _COL["clf_gap"]] = gap(feats[:, _COL["clf"]])

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
+from huida.engine.matcher.encoder import PairEncoder
 from huida.engine.matcher.graph import PairGraph
 from huida.engine.matcher.types import KnowledgeItem
 from huida.engine.text import Tokenizer, normalize
@@ -191,14 +192,16 @@ def _key(lo: str, hi: str) -> int:
 @dataclass(slots=True)
 class PairLearning:
     """Everything labelled pairs teach a robot: term associations (to find candidates a literal match
-    misses), the pair model and the pair graph (meanings of the pair sentences, see graph.py) to judge
-    them. Learn once (`huida train --pairs FILE`), save, and hand it to every matcher of the robot through
+    misses), the pair model, the pair graph (meanings of the pair sentences, see graph.py) and the pair
+    encoder (sentence vectors trained on the pairs, see encoder.py) to judge them. Learn once
+    (`huida train --pairs FILE`), save, and hand it to every matcher of the robot through
     `MatcherOptions(pairs=...)`. The matcher's fusion decides from the robot's own held-out questions how
     far to trust each of them (and whether to use them at all)."""
 
     associations: TermAssociations
     model: PairModel
     graph: PairGraph | None = None
+    encoder: PairEncoder | None = None
 
     @classmethod
     def learn(
@@ -207,13 +210,18 @@ class PairLearning:
         pairs = list(pairs)
         tokenizer = tokenizer or Tokenizer()
         return cls(
-            TermAssociations.learn(pairs, tokenizer), PairModel.learn(pairs, tokenizer, seed), PairGraph.learn(pairs)
+            TermAssociations.learn(pairs, tokenizer),
+            PairModel.learn(pairs, tokenizer, seed),
+            PairGraph.learn(pairs),
+            PairEncoder.learn(pairs, tokenizer, seed),
         )
 
     def save(self, path: str | Path) -> None:
         table = json.dumps(self.associations.table, ensure_ascii=False)
         graph = self.graph or PairGraph([], np.zeros(0, dtype=np.int32))
         sentences = json.dumps(graph.sentences, ensure_ascii=False)
+        encoder = self.encoder or PairEncoder({}, np.zeros((0, 1), dtype=np.float16))
+        features = json.dumps(sorted(encoder.vocab, key=encoder.vocab.__getitem__), ensure_ascii=False)  # row order
         with open(path, "wb") as fh:
             np.savez_compressed(
                 fh,
@@ -222,6 +230,8 @@ class PairLearning:
                 associations=np.frombuffer(table.encode("utf-8"), dtype=np.uint8),
                 sentences=np.frombuffer(sentences.encode("utf-8"), dtype=np.uint8),
                 groups=graph.groups.astype(np.int32),
+                encoder_features=np.frombuffer(features.encode("utf-8"), dtype=np.uint8),
+                encoder_vectors=encoder.vectors.astype(np.float16),
             )
 
     @classmethod
@@ -233,5 +243,10 @@ class PairLearning:
             if "sentences" in data.files:  # files saved before the pair graph carry none
                 sentences = json.loads(data["sentences"].tobytes().decode("utf-8"))
                 graph = PairGraph(sentences, data["groups"].astype(np.int32)) if sentences else None
+            encoder = None
+            if "encoder_features" in data.files:  # files saved before the pair encoder carry none
+                features = json.loads(data["encoder_features"].tobytes().decode("utf-8"))
+                vocab = {feature: row for row, feature in enumerate(features)}
+                encoder = PairEncoder(vocab, data["encoder_vectors"]) if vocab else None
         assoc = TermAssociations({k: [(t, float(w)) for t, w in v] for k, v in table.items()})
-        return cls(assoc, model, graph)
+        return cls(assoc, model, graph, encoder)
