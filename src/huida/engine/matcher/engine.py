@@ -70,8 +70,7 @@ class HybridMatcher:
         self._paraphrases = True  # held-out evidence includes real rephrasings (not only perturbed copies)
         self._word_cache: dict[str, list[str]] = {}
         self._known_vectors: dict[str, np.ndarray] = {}  # embeddings of the questions a refresh asks itself
-        self._graph: GraphScorer | None = None
-        self._encoder: EncoderScorer | None = None
+        self._scorers: dict[str, tuple[object, GraphScorer | EncoderScorer]] = {}  # pair signal -> (model, scorer)
         # The pair signals computed: until a refresh judges them (on this robot's own held-out questions),
         # all that pairs taught; afterwards only those that helped.
         self.pair_signals = self._available_pair_signals()
@@ -130,7 +129,7 @@ class HybridMatcher:
     def use_pair_learning(self, learned: PairLearning | None) -> None:
         self.pairs = learned
         self.pair_signals = self._available_pair_signals()
-        self._graph = self._encoder = None
+        self._scorers.clear()
         self._changed()
 
     def items(self) -> list[KnowledgeItem]:
@@ -440,20 +439,22 @@ class HybridMatcher:
 
     def _translation(self):
         """Similarity through the meanings of the pair sentences (graph.py), when pairs taught a graph."""
-        if "graph" not in self.pair_signals or self.pairs is None or self.pairs.graph is None:
-            return None
-        if self._graph is None or self._graph.graph is not self.pairs.graph:
-            self._graph = GraphScorer(self.pairs.graph, self.tokenizer)
-        return self._graph.similarity
+        return self._pair_scorer("graph", GraphScorer)
 
     def _encoding(self):
         """Similarity of sentence vectors from the pair encoder (encoder.py), when pairs taught one."""
-        if "encoder" not in self.pair_signals or self.pairs is None or self.pairs.encoder is None:
-            return None
-        if self._encoder is None or self._encoder.encoder is not self.pairs.encoder:
-            self._encoder = EncoderScorer(self.pairs.encoder, self.tokenizer)
-        return self._encoder.similarity
+        return self._pair_scorer("encoder", EncoderScorer)
 
+    def _pair_scorer(self, name: str, kind: type[GraphScorer] | type[EncoderScorer]):
+        """The scorer of what pairs taught under `name` (a PairLearning field and a pair signal), built once
+        per learned model (it caches per-sentence work); None while the signal is not in use."""
+        model = getattr(self.pairs, name, None) if name in self.pair_signals else None
+        if model is None:
+            return None
+        held = self._scorers.get(name)
+        if held is None or held[0] is not model:
+            held = self._scorers[name] = (model, kind(model, self.tokenizer))
+        return held[1].similarity
 
 def _has_both_labels(rows: list[tuple[np.ndarray, np.ndarray, bool]]) -> bool:
     """Whether held-out evidence holds right and wrong candidates both (else no fusion can be learned)."""
