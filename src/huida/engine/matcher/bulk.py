@@ -22,7 +22,6 @@ import scipy.sparse as sp
 
 from huida.engine.matcher.terms import (
     _P,
-    _SALT_PAIR,
     _SALT_WORD,
     WORD,
     _mix_array,
@@ -31,6 +30,7 @@ from huida.engine.matcher.terms import (
     pinyin_keys_many,
     query_keys,
     word_keys,
+    word_pair_keys,
 )
 from huida.engine.text import _CJK, _RUN_RE, Tokenizer, _cut_cjk, is_cjk, stem
 from huida.engine.wordcut import batch_cutter
@@ -186,14 +186,9 @@ def _cut_hashes(runs: list[str]) -> tuple[np.ndarray, np.ndarray]:
     return np.searchsorted(cuts.run, np.arange(len(runs) + 1)), hashes
 
 
-def _pair_keys(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    with np.errstate(over="ignore"):
-        return _mix_array((a * _U(_P) + b) * _U(_P) + _U(_SALT_PAIR), WORD, False)
-
-
 def _word_occurrences(chunk: np.ndarray, hashes: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
     same = chunk[1:] == chunk[:-1]
-    pairs = _pair_keys(hashes[:-1][same], hashes[1:][same])
+    pairs = word_pair_keys(hashes[:-1][same], hashes[1:][same])
     return [(chunk, _mix_array(hashes, WORD, True)), (chunk[:-1][same], pairs)]
 
 
@@ -204,7 +199,7 @@ def _cross_pairs(ids, text_of, word_chunk, hashes) -> tuple[np.ndarray, np.ndarr
     ids, text_of = ids[has], text_of[has]
     same = text_of[1:] == text_of[:-1]
     last_word, first_word = hashes[first[ids[:-1][same] + 1] - 1], hashes[first[ids[1:][same]]]
-    return text_of[:-1][same], _pair_keys(last_word, first_word)
+    return text_of[:-1][same], word_pair_keys(last_word, first_word)
 
 
 def _term_text_words(tokenizer: Tokenizer, texts: Sequence[str], pieces: list[str]) -> tuple[np.ndarray, np.ndarray]:

@@ -77,6 +77,12 @@ def word_keys(words: Sequence[str]) -> list[int]:
     return keys
 
 
+def word_pair_keys(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """`word_keys`' key of each adjacent pair (word hashes a, b), for many at once (bulk.py)."""
+    with np.errstate(over="ignore"):
+        return _mix_array((a * _U(_P) + b) * _U(_P) + _U(_SALT_PAIR), WORD, False)
+
+
 # --- character n-grams ------------------------------------------------------------------------------------
 def char_keys(text: str) -> list[int]:
     keys: list[int] = []
