@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import time
@@ -92,6 +93,7 @@ def measure(size: int, n_queries: int, n_updates: int, task: str = "") -> dict[s
         item = items[(i * 7919) % len(items)]
         changes.append(lambda item=item, i=i: matcher.upsert(KnowledgeItem(item.rule_id, (*item.questions, f"v{i}"))))
     upd, upd_cpu = _timed(changes)
+    _, refreshed = _timed([matcher.refresh])  # after the changes: compaction, retraining, recalibration
     return {
         "kb": task or "mixed",
         "size": size,
@@ -109,6 +111,8 @@ def measure(size: int, n_queries: int, n_updates: int, task: str = "") -> dict[s
         "update_p50_ms": _pct(upd_cpu, 50),
         "update_p99_ms": _pct(upd_cpu, 99),
         "update_max_ms": _pct(upd_cpu, 100),
+        "refresh_cpu_s": refreshed[0],
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }
 
 
@@ -168,6 +172,7 @@ def _print(rows: list[dict[str, float]]) -> None:
         ("build s (+fusion, calibration)", "build_s", "{:.1f}"),
         ("build CPU s", "build_cpu_s", "{:.1f}"),
         ("RSS MB", "rss_mb", "{:.0f}"),
+        ("peak RSS MB", "peak_rss_mb", "{:.0f}"),
         ("match CPU p50 ms", "cpu_p50_ms", "{:.2f}"),
         ("match CPU p99 ms", "cpu_p99_ms", "{:.2f}"),
         ("wall p50 ms", "p50_ms", "{:.2f}"),
@@ -175,6 +180,7 @@ def _print(rows: list[dict[str, float]]) -> None:
         ("update CPU p50 ms", "update_p50_ms", "{:.1f}"),
         ("update p99 ms", "update_p99_ms", "{:.1f}"),
         ("update max ms", "update_max_ms", "{:.1f}"),
+        ("refresh after updates CPU s", "refresh_cpu_s", "{:.1f}"),
     ]
     for title, _, _ in cols:
         table.add_column(title, justify="right")
