@@ -12,7 +12,7 @@ from huida.engine.matcher.index import LexicalIndex
 from huida.engine.matcher.postings import Postings
 from huida.engine.matcher.store import _BLOCK, GrowArray, TextColumn
 from huida.engine.matcher.terms import query_keys
-from huida.engine.text import Tokenizer, _cut_cjk, normalize, normalize_many
+from huida.engine.text import Tokenizer, cut_cjk, normalize, normalize_many
 from huida.engine.wordcut import batch_cutter
 
 _ZH = [
@@ -70,7 +70,7 @@ def test_batch_cutter_gives_jiebas_words():
     got = [[] for _ in runs]
     for run, start, length in zip(cuts.run.tolist(), cuts.start.tolist(), cuts.length.tolist(), strict=True):
         got[run].append(joined[start : start + length])
-    assert [tuple(g) for g in got] == [_cut_cjk(r) for r in runs]
+    assert [tuple(g) for g in got] == [cut_cjk(r) for r in runs]
 
 
 def test_normalize_many_equals_normalize():

@@ -139,10 +139,10 @@ def is_cjk(ch: str) -> bool:
     return 0x4E00 <= code <= 0x9FFF or 0x3400 <= code <= 0x4DBF or 0xF900 <= code <= 0xFAFF or code >= 0x20000
 
 
-_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff"
-_CJK_RE = re.compile(f"[{_CJK}]")
+CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff"
+_CJK_RE = re.compile(f"[{CJK}]")
 # Runs: a CJK run, a Latin/digit word (numbers keep their inner punctuation: 3.5%, 7:30), or one symbol.
-_RUN_RE = re.compile(f"[{_CJK}]+|[^\\W_{_CJK}]+(?:[.,:%][^\\W_{_CJK}]+)*%?|\\S")
+RUN_RE = re.compile(f"[{CJK}]+|[^\\W_{CJK}]+(?:[.,:%][^\\W_{CJK}]+)*%?|\\S")
 
 
 def has_cjk(text: str) -> bool:
@@ -193,7 +193,7 @@ def base_jieba() -> jieba.Tokenizer:
 
 
 @lru_cache(maxsize=200_000)
-def _cut_cjk(run: str) -> tuple[str, ...]:
+def cut_cjk(run: str) -> tuple[str, ...]:
     return tuple(w for w in base_jieba().cut(run, HMM=False) if w.strip())
 
 
@@ -242,10 +242,10 @@ class Tokenizer:
         return spans
 
     def _plain_words(self, text: str, out: list[str]) -> None:
-        for match in _RUN_RE.finditer(text):
+        for match in RUN_RE.finditer(text):
             run = match.group()
             if is_cjk(run[0]):
-                out.extend(_cut_cjk(run))
+                out.extend(cut_cjk(run))
             elif run[0].isalnum():
                 out.append(stem(run) if self.stem_latin else run)
 
@@ -303,7 +303,7 @@ def pinyin_syllables(text: str) -> list[str]:
     phrase-level polyphone disambiguation would make typo and original disagree more, not less.
     """
     out: list[str] = []
-    for match in _RUN_RE.finditer(text):
+    for match in RUN_RE.finditer(text):
         run = match.group()
         if is_cjk(run[0]):
             out.extend(_char_pinyin(ch) for ch in run)

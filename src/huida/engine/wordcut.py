@@ -62,7 +62,7 @@ class BatchCutter:
         self.first[code[root]] = root
 
     def cut(self, runs: list[str]) -> Cuts:
-        """Words of each run (runs hold only CJK characters, as `text._RUN_RE` splits them)."""
+        """Words of each run (runs hold only CJK characters, as `text.RUN_RE` splits them)."""
         codes = np.frombuffer("".join(runs).encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
         lengths = np.fromiter(map(len, runs), dtype=np.int64, count=len(runs))
         run_of = np.repeat(np.arange(len(runs), dtype=np.int64), lengths)

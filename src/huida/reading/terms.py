@@ -21,14 +21,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from huida.engine.text import base_jieba, is_cjk, normalize, stem
+from huida.engine.text import CJK, base_jieba, is_cjk, normalize, stem
 
 MAX_TERM = 64  # the term column's width; longer tokens (URLs, hashes) are cut to it on both sides
 INDEX_CHARS = 20_000  # only the start of a very long message is indexed (jieba does ~1 MB/s)
 
-_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff"
 # A CJK run, or a Latin/digit word (numbers keep their inner punctuation: 3.5%, 7:30).
-_RUN_RE = re.compile(f"[{_CJK}]+|[^\\W_{_CJK}]+(?:[.,:%][^\\W_{_CJK}]+)*%?")
+_RUN_RE = re.compile(f"[{CJK}]+|[^\\W_{CJK}]+(?:[.,:%][^\\W_{CJK}]+)*%?")
 
 # Terms that are not words (text terms never start with punctuation: normalize and _RUN_RE drop it).
 MENTION_PREFIX = "@"  # "@<id>": the message mentions that entity

@@ -21,22 +21,20 @@ import numpy as np
 import scipy.sparse as sp
 
 from huida.engine.matcher.terms import (
-    _P,
-    _SALT_WORD,
-    WORD,
-    _mix_array,
-    _word_hash,
     char_keys_many,
     pinyin_keys_many,
     query_keys,
+    word_hash,
+    word_hashes,
     word_keys,
     word_pair_keys,
+    word_unit_keys,
 )
-from huida.engine.text import _CJK, _RUN_RE, Tokenizer, _cut_cjk, is_cjk, stem
+from huida.engine.text import CJK, RUN_RE, Tokenizer, cut_cjk, is_cjk, stem
 from huida.engine.wordcut import batch_cutter
 
 _U = np.uint64
-_CJK_CHUNK = re.compile(f"[{_CJK}]+")
+_CJK_CHUNK = re.compile(f"[{CJK}]+")
 _MARK = "\x00"  # prefixes the chunks of texts with a domain term (never in normalised text: a control)
 _CHUNK_BITS = 24  # chunk index in the packed (key << 24 | chunk) integers; keys have 40 bits
 _CUTTER_MIN_RUNS = 20_000
@@ -145,16 +143,16 @@ def _chunk_words(tokenizer: Tokenizer, chunks: list[str]) -> tuple[np.ndarray, n
         if not chunk or chunk[0] == _MARK:
             continue
         if chunk.isascii() and chunk.isalnum():  # an English word: the common case
-            segs.append((i, 0, _word_hash(stem(chunk) if stem_latin else chunk)))
+            segs.append((i, 0, word_hash(stem(chunk) if stem_latin else chunk)))
         elif _CJK_CHUNK.fullmatch(chunk):
             segs.append((i, 1 + runs.setdefault(chunk, len(runs)), 0))
         else:
-            for match in _RUN_RE.finditer(chunk):
+            for match in RUN_RE.finditer(chunk):
                 run = match.group()
                 if is_cjk(run[0]):
                     segs.append((i, 1 + runs.setdefault(run, len(runs)), 0))
                 elif run[0].isalnum():
-                    segs.append((i, 0, _word_hash(stem(run) if stem_latin else run)))
+                    segs.append((i, 0, word_hash(stem(run) if stem_latin else run)))
     table = np.array(segs, dtype=_U).reshape(-1, 3)
     run_ptr, run_hashes = _cut_hashes(list(runs))
     run = table[:, 1].astype(np.int64) - 1
@@ -171,25 +169,20 @@ def _chunk_words(tokenizer: Tokenizer, chunks: list[str]) -> tuple[np.ndarray, n
 
 
 def _cut_hashes(runs: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """Word hashes (terms._word_hash) of jieba's words of each run, as (run pointers, hashes)."""
+    """Word hashes (terms.word_hash) of jieba's words of each run, as (run pointers, hashes)."""
     if len(runs) < _CUTTER_MIN_RUNS:  # jieba itself (cached per run): the cutter's trie takes a second to build
-        words = [_cut_cjk(run) for run in runs]
-        hashes = np.fromiter((_word_hash(w) for ws in words for w in ws), dtype=_U)
+        words = [cut_cjk(run) for run in runs]
+        hashes = np.fromiter((word_hash(w) for ws in words for w in ws), dtype=_U)
         return np.concatenate([[0], np.cumsum([len(ws) for ws in words], dtype=np.int64)]), hashes
     cuts = batch_cutter().cut(runs)
-    hashes = np.full(len(cuts.start), _SALT_WORD, dtype=_U)
-    codes = cuts.codes.astype(_U)
-    with np.errstate(over="ignore"):
-        for i in range(int(cuts.length.max(initial=0))):
-            longer = np.flatnonzero(cuts.length > i)
-            hashes[longer] = hashes[longer] * _U(_P) + codes[cuts.start[longer] + i]
+    hashes = word_hashes(cuts.codes, cuts.start, cuts.length)
     return np.searchsorted(cuts.run, np.arange(len(runs) + 1)), hashes
 
 
 def _word_occurrences(chunk: np.ndarray, hashes: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
     same = chunk[1:] == chunk[:-1]
     pairs = word_pair_keys(hashes[:-1][same], hashes[1:][same])
-    return [(chunk, _mix_array(hashes, WORD, True)), (chunk[:-1][same], pairs)]
+    return [(chunk, word_unit_keys(hashes)), (chunk[:-1][same], pairs)]
 
 
 def _cross_pairs(ids, text_of, word_chunk, hashes) -> tuple[np.ndarray, np.ndarray]:

@@ -65,16 +65,32 @@ def _poly(salt: int, codes) -> int:
 
 # --- words ----------------------------------------------------------------------------------------------
 @lru_cache(maxsize=1 << 17)
-def _word_hash(word: str) -> int:
+def word_hash(word: str) -> int:
     return _poly(_SALT_WORD, map(ord, word))
 
 
 def word_keys(words: Sequence[str]) -> list[int]:
-    hashes = [_word_hash(w) for w in words]
+    hashes = [word_hash(w) for w in words]
     keys = [mix(h, WORD, True) for h in hashes]
     pairs = zip(hashes, hashes[1:], strict=False)
     keys.extend(mix(((a * _P + b) * _P + _SALT_PAIR) & _MASK, WORD, False) for a, b in pairs)
     return keys
+
+
+def word_hashes(codes: np.ndarray, start: np.ndarray, length: np.ndarray) -> np.ndarray:
+    """`word_hash` of many words at once: word i is `codes[start[i]:start[i] + length[i]]` (bulk.py)."""
+    hashes = np.full(len(start), _SALT_WORD, dtype=_U)
+    codes = codes.astype(_U)
+    with np.errstate(over="ignore"):
+        for i in range(int(length.max(initial=0))):
+            longer = np.flatnonzero(length > i)
+            hashes[longer] = hashes[longer] * _U(_P) + codes[start[longer] + i]
+    return hashes
+
+
+def word_unit_keys(hashes: np.ndarray) -> np.ndarray:
+    """`word_keys`' key of each single word (word hashes), for many at once (bulk.py)."""
+    return _mix_array(hashes, WORD, True)
 
 
 def word_pair_keys(a: np.ndarray, b: np.ndarray) -> np.ndarray:
