@@ -194,7 +194,9 @@ class Postings:
         self.df = GrowArray.of(np.bincount(terms, minlength=len(self.keys)).astype(np.int32))
         self.row_ptr = GrowArray.of(np.concatenate([self.row_ptr.view, self.row_ptr.view[-1] + counts.indptr[1:]]))
         self.row_terms = GrowArray.of(terms.astype(np.int32, copy=False))
-        self.row_tf = GrowArray.of(np.minimum(counts.tf, 255).astype(np.uint8))
+        tf = counts.tf  # a compaction hands over stored counts (uint8, already capped): no copy
+        self.row_tf = GrowArray.of(tf if tf.dtype == np.uint8 else np.minimum(tf, 255).astype(np.uint8))
+        del tf
         idf = self.idf(np.arange(len(self.keys)))
         fields = field_of(self.keys).astype(np.int8)
         # 1 + log(tf) by table: nearly every tf is 1, and the table holds the very same float64 values
