@@ -139,6 +139,7 @@ def is_cjk(ch: str) -> bool:
     return 0x4E00 <= code <= 0x9FFF or 0x3400 <= code <= 0x4DBF or 0xF900 <= code <= 0xFAFF or code >= 0x20000
 
 
+# CJK ideographs, as the body of a regex character class (shared by the matcher, bulk.py and reading)
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff"
 _CJK_RE = re.compile(f"[{CJK}]")
 # Runs: a CJK run, a Latin/digit word (numbers keep their inner punctuation: 3.5%, 7:30), or one symbol.
@@ -194,6 +195,7 @@ def base_jieba() -> jieba.Tokenizer:
 
 @lru_cache(maxsize=200_000)
 def cut_cjk(run: str) -> tuple[str, ...]:
+    """jieba's words of one CJK run: the reference cut (wordcut.py reproduces it for many runs at once)."""
     return tuple(w for w in base_jieba().cut(run, HMM=False) if w.strip())
 
 

@@ -265,7 +265,7 @@ class Postings:
         """Merge the delta into the base, drop removed docs' rows and postings, renumber terms by key and
         re-weight everything with the current idf: a build over the surviving rows. Compaction runs at every
         refresh after a change; at a million questions sorting every posting took 48 s CPU and 15 GB at
-        its peak, this 8 s and no more memory than the build."""
+        its peak, this 6-8 s and about the build's peak memory."""
         n = self.n_rows
         self.base, self._delta = Segment.empty(), None  # rebuilt from the rows: free the old postings first
         lengths = np.diff(self.row_ptr.view)
