@@ -89,8 +89,7 @@ def normalize(text: str) -> str:
     """Canonical form of a question for matching; idempotent (normalize(normalize(x)) == normalize(x))."""
     if not text:
         return ""
-    text = unicodedata.normalize("NFKC", text).casefold()
-    text = _number_punct(text.translate(_TABLE))
+    text = _fold(text)
     if has_cjk(text):
         text = _t2s(text)
     return " ".join(text.split())
@@ -100,7 +99,7 @@ def normalize_many(texts: Sequence[str]) -> list[str]:
     """`normalize` of each text (the same results), with the traditional-to-simplified conversion run once
     over all the Chinese texts joined by newlines (one OpenCC call instead of one per text; its phrases
     never span a newline, and no text holds one any more: the table makes every control a space)."""
-    parts = [_number_punct(unicodedata.normalize("NFKC", t).casefold().translate(_TABLE)) for t in texts]
+    parts = [_fold(t) for t in texts]
     chinese = [i for i, part in enumerate(parts) if has_cjk(part)]
     if chinese:
         converted = _t2s("\n".join(parts[i] for i in chinese)).split("\n")
@@ -109,6 +108,11 @@ def normalize_many(texts: Sequence[str]) -> list[str]:
         for i, part in zip(chinese, converted, strict=True):
             parts[i] = part
     return [" ".join(part.split()) for part in parts]
+
+
+def _fold(text: str) -> str:
+    """Every step of `normalize` before the traditional-to-simplified conversion and the spacing."""
+    return _number_punct(unicodedata.normalize("NFKC", text).casefold().translate(_TABLE))
 
 
 def _number_punct(text: str) -> str:

@@ -21,6 +21,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from huida.engine.matcher.terms import (
+    SPARE_BITS,
     char_keys_many,
     pinyin_keys_many,
     query_keys,
@@ -36,7 +37,7 @@ from huida.engine.wordcut import batch_cutter
 _U = np.uint64
 _CJK_CHUNK = re.compile(f"[{CJK}]+")
 _MARK = "\x00"  # prefixes the chunks of texts with a domain term (never in normalised text: a control)
-_CHUNK_BITS = 24  # chunk index in the packed (key << 24 | chunk) integers; keys have 40 bits
+_CHUNK_BITS = SPARE_BITS  # chunk index in the packed (key << _CHUNK_BITS | chunk) integers
 _CUTTER_MIN_RUNS = 20_000
 _FEW = 64  # texts; fewer are counted one by one
 _SPLIT = 50_000  # texts split into chunks at a time

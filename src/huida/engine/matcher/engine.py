@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -178,8 +179,12 @@ class HybridMatcher:
         pairs = self.pairs
         if pairs is None:
             return frozenset()
-        have = {"assoc": bool(pairs.associations), "model": pairs.model is not None, "graph": bool(pairs.graph)}
-        have["encoder"] = pairs.encoder is not None
+        have = {
+            "assoc": bool(pairs.associations),
+            "model": pairs.model is not None,
+            "graph": bool(pairs.graph),
+            "encoder": pairs.encoder is not None,
+        }
         return frozenset(name for name, ok in have.items() if ok)
 
     def _helpful_pair_signals(self, rows: list[tuple[np.ndarray, np.ndarray, bool]]) -> frozenset[str]:
@@ -240,24 +245,25 @@ class HybridMatcher:
         return RuleClassifier.train(self.index, np.flatnonzero(live), self.options.seed)
 
     def _cv_rows(self, cv: training.CvPlan, clf: RuleClassifier | None) -> list[tuple[np.ndarray, np.ndarray, bool]]:
-        self._known_vectors = self._cv_vectors(cv)
-        try:
+        with self._asking_itself(np.concatenate([cv.held, cv.oos]), [text for text, _ in cv.synthetic]):
             return self._ask_held_out(cv, clf)
+
+    @contextmanager
+    def _asking_itself(self, docs: np.ndarray, texts: list[str]) -> Iterator[None]:
+        """Embeddings of the questions a refresh asks itself, ready before they are asked: a stored
+        question's is already in the dense index, other texts are embedded in one batch (one at a time, a
+        model on the CPU spends ~20x longer on a robot's calibration than on everything else)."""
+        if self.dense is not None and self.embedder is not None:
+            store = self.index.store
+            known = {store.texts[d]: self.dense.row(d) for d in docs.tolist()}
+            missing = [text for text in texts if text not in known]
+            if missing:
+                known.update(zip(missing, self.embedder.embed(missing), strict=True))
+            self._known_vectors = known
+        try:
+            yield
         finally:
             self._known_vectors = {}
-
-    def _cv_vectors(self, cv: training.CvPlan) -> dict[str, np.ndarray]:
-        """Embeddings of the held-out questions, ready before they are asked: a stored question's is already
-        in the dense index, the perturbed ones are embedded in one batch (one at a time, a model on the CPU
-        spends ~20x longer on a robot's calibration than on everything else)."""
-        if self.dense is None or self.embedder is None:
-            return {}
-        store = self.index.store
-        known = {store.texts[d]: self.dense.row(d) for d in np.concatenate([cv.held, cv.oos]).tolist()}
-        texts = [text for text, _ in cv.synthetic if text not in known]
-        if texts:
-            known.update(zip(texts, self.embedder.embed(texts), strict=True))
-        return known
 
     def _ask_held_out(
         self, cv: training.CvPlan, clf: RuleClassifier | None
@@ -278,12 +284,8 @@ class HybridMatcher:
     ) -> list[tuple[np.ndarray, np.ndarray, bool]]:
         """Stored questions asked word for word (training.py): fusion evidence only."""
         store, docs = self.index.store, cv.verbatim.tolist()
-        if self.dense is not None:
-            self._known_vectors = {store.texts[d]: self.dense.row(d) for d in docs}
-        try:
+        with self._asking_itself(cv.verbatim, []):
             rows = [self._row(store.texts[d], int(store.doc_rule.view[d]), [], None, clf, True) for d in docs]
-        finally:
-            self._known_vectors = {}
         return [r for r in rows if r is not None]
 
     def _row(self, text, rule, exclude_docs, exclude_rule, clf, in_scope):
@@ -455,6 +457,7 @@ class HybridMatcher:
         if held is None or held[0] is not model:
             held = self._scorers[name] = (model, kind(model, self.tokenizer))
         return held[1].similarity
+
 
 def _has_both_labels(rows: list[tuple[np.ndarray, np.ndarray, bool]]) -> bool:
     """Whether held-out evidence holds right and wrong candidates both (else no fusion can be learned)."""

@@ -14,6 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import connected_components
 
 from huida.engine.matcher.index import DocScores, LexicalIndex
 from huida.engine.text import Tokenizer, normalize
@@ -41,20 +43,10 @@ class PairGraph:
             i, j = ids.setdefault(a, len(ids)), ids.setdefault(b, len(ids))
             if label == 1 and i != j:
                 edges.append((i, j))
-        parent = np.arange(len(ids))
-
-        def root(x: int) -> int:
-            while parent[x] != x:
-                parent[x] = parent[parent[x]]
-                x = int(parent[x])
-            return x
-
-        for i, j in edges:
-            ri, rj = root(i), root(j)
-            if ri != rj:
-                parent[max(ri, rj)] = min(ri, rj)
-        roots = np.array([root(i) for i in range(len(ids))], dtype=np.int64)
-        _, groups = np.unique(roots, return_inverse=True)
+        n = len(ids)
+        links = np.array(edges, dtype=np.int64).reshape(-1, 2)
+        graph = csr_matrix((np.ones(len(links)), (links[:, 0], links[:, 1])), shape=(n, n))
+        groups = connected_components(graph, directed=False)[1]  # numbered in order of first sentence
         return cls(list(ids), groups.astype(np.int32))
 
 

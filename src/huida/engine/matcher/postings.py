@@ -25,11 +25,10 @@ import scipy.sparse as sp
 
 from huida.engine.matcher.bulk import DocTerms
 from huida.engine.matcher.store import GrowArray
-from huida.engine.matcher.terms import DOC_BITS, field_of
+from huida.engine.matcher.terms import field_of
 
 N_FIELDS = 3
 _U = np.uint64
-_KEY_MASK = _U((1 << (64 - DOC_BITS)) - 1)
 
 
 @dataclass(slots=True)

@@ -25,11 +25,11 @@ import numpy as np
 from huida.engine.text import Tokenizer, is_cjk, pinyin_fuzzy, pinyin_syllables
 
 KEY_BITS = 40
-DOC_BITS = 64 - KEY_BITS  # a posting packs (key, doc) into one uint64, so one sort orders a whole field
+SPARE_BITS = 64 - KEY_BITS  # below a key in one uint64: bulk.py packs (key, chunk) so that one sort orders both
 _MASK = (1 << 64) - 1
 _P = 0x100000001B3  # polynomial base (FNV prime): odd, so no information is lost modulo 2**64
 _MIX = 0x9E3779B97F4A7C15  # Fibonacci hashing: the top bits of h * _MIX are well mixed
-_SHIFT = DOC_BITS
+_SHIFT = SPARE_BITS  # a key is the top KEY_BITS bits of the mixed hash
 _SALT_WORD, _SALT_PAIR, _SALT_GRAM, _SALT_SYL, _SALT_SYL2 = 3, 5, 7, 11, 13
 _U = np.uint64
 
