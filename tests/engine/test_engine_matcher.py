@@ -277,6 +277,22 @@ NOUNS = ("card", "pin", "account", "loan", "limit", "address", "phone", "email",
 SINGLE = [KnowledgeItem(f"{v}-{n}", (f"how do I {v} my {n}",)) for v in VERBS for n in NOUNS]
 
 
+def test_perturbed_questions_are_made_of_words_people_type():
+    """Edits draw on the knowledge's surface words, never on the stems the index keeps (verifi, chang)."""
+    from huida.engine.matcher import training
+
+    matcher = build_matcher(SINGLE)
+    cv = training.plan(matcher.index.store, 3000, 0.2, 0, matcher.tokenizer)
+    surface = {w for item in SINGLE for q in item.questions for w in q.lower().split()}
+    typed = {w for text, _ in cv.synthetic for w in text.split()}
+    assert cv.synthetic
+    # Every word is a knowledge word, or one with a character or two dropped (typos).
+    def dropped(words: set[str]) -> set[str]:
+        return {w[:i] + w[i + 1 :] for w in words for i in range(len(w))}
+
+    assert typed <= surface | dropped(surface) | dropped(dropped(surface))
+
+
 def test_single_question_rules_simulate_every_question_out_of_scope():
     """Without real paraphrases the answer threshold is the highest simulated out-of-scope score, so every
     question (within the budget) is asked with its rule hidden, not a sample that misses the closest

@@ -36,15 +36,21 @@ def test_words_chinese_english_and_domain_terms():
     assert "借款额度" not in Tokenizer().words("借款额度")
 
 
-def test_stem_is_light():
-    assert [stem(w) for w in ["refunds", "refunded", "cards", "bus", "was", "policies"]] == [
+def test_stem_is_snowball_english():
+    words = ["refunds", "refunded", "refunding", "cards", "transferred", "cancellation", "bus", "was", "policies"]
+    assert [stem(w) for w in words] == [
+        "refund",
         "refund",
         "refund",
         "card",
+        "transfer",
+        "cancel",
         "bus",
         "was",
-        "policy",
+        "polici",
     ]
+    # Short words, numbers and non-Latin words pass through untouched.
+    assert [stem(w) for w in ["pin", "1000", "café", "花呗"]] == ["pin", "1000", "café", "花呗"]
 
 
 def test_char_ngrams():

@@ -154,22 +154,23 @@ def has_cjk(text: str) -> bool:
     return _CJK_RE.search(text) is not None
 
 
+_stemmer_lock = threading.Lock()
+
+
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    """A deliberately light English stemmer (plurals, -ing, -ed): refunds/refunded/refunding -> refund."""
+    """English Snowball (Porter2) stem of a Latin word: refunds/refunded/refunding -> refund."""
     if len(word) <= 3 or not word.isascii() or not word.isalpha():
         return word
-    if word.endswith("ies") and len(word) > 4:
-        return word[:-3] + "y"
-    if word.endswith("sses"):
-        return word[:-2]
-    if word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        return word[:-1]
-    if word.endswith("ing") and len(word) > 5:
-        return word[:-3]
-    if word.endswith("ed") and len(word) > 4:
-        return word[:-2]
-    return word
+    with _stemmer_lock:  # a PyStemmer object is not safe to share between threads
+        return _english().stemWord(word)
+
+
+@lru_cache(maxsize=1)
+def _english():  # noqa: ANN202 - Stemmer has no type stubs
+    import Stemmer
+
+    return Stemmer.Stemmer("english")
 
 
 # --- Chinese words --------------------------------------------------------------------------------------

@@ -62,6 +62,9 @@ def _synthetic(
 ) -> list[tuple[str, int]]:
     sample = docs[:20_000]
     homophones = _homophones(store, sample)
+    # Visitors type words, not stems: edits are made of the knowledge's own surface words (refunding, not
+    # refund; verify, not verifi), or the perturbed questions would teach the fusion about text nobody types.
+    tokenizer = Tokenizer(tokenizer.domain_terms, stem_latin=False)
     words = sorted({w for d in sample for w in tokenizer.words(store.texts[d])})
     out = []
     for doc in np.sort(rng.choice(docs, min(n, len(docs)), replace=False)):
