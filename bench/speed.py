@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/speed.py                      # 10k, 100k and 1M questions
     .venv/bin/python bench/speed.py --sizes 10000        # one size
+    .venv/bin/python bench/speed.py --pairs              # after learning the bq-train pairs (every pair signal on)
 
 Each size runs in its own process (clean resident-memory numbers). The large knowledge bases combine every
 task's questions and vary them (prefixes, suffixes, dropped and swapped characters) up to the size.
@@ -22,8 +23,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import numpy as np  # noqa: E402
 
-from _data import load_kb, load_queries, tasks  # noqa: E402
-from huida.engine.matcher import HybridMatcher, KnowledgeItem, MatcherOptions  # noqa: E402
+from _data import PAIRS, load_kb, load_queries, tasks  # noqa: E402
+from huida.engine.matcher import HybridMatcher, KnowledgeItem, MatcherOptions, read_labelled_pairs  # noqa: E402
+from huida.engine.matcher.engine import PAIR_SIGNALS  # noqa: E402
 
 _ZH_PREFIX = ["", "请问", "你好", "您好，", "我想问下", "咨询一下", "麻烦问下", "在吗", "客服", "问一下"]
 _ZH_SUFFIX = ["", "？", "呢", "啊", "谢谢", "急", "怎么办", "可以吗", "是吗", "吧"]
@@ -71,23 +73,34 @@ def rss_mb() -> float:
     return float("nan")
 
 
-def measure(size: int, n_queries: int, n_updates: int, task: str = "") -> dict[str, float]:
+def measure(size: int, n_queries: int, n_updates: int, task: str = "", pairs: bool = False) -> dict[str, float]:
     items = load_kb(task) if task else synthetic_kb(size)
     size = sum(len(i.questions) for i in items)
     queries = [q.text for t in tasks() for q in load_queries(t)]
-    queries = [queries[i] for i in np.random.default_rng(1).permutation(len(queries))[:n_queries]]
+    shuffled = [queries[i] for i in np.random.default_rng(1).permutation(len(queries))]
+    queries, others = shuffled[:n_queries], shuffled[n_queries : 2 * n_queries]
     rss0 = rss_mb()
     cpu0 = time.process_time()
     start = time.perf_counter()
     matcher = HybridMatcher(MatcherOptions(cv_queries=1000 if size > 100_000 else 3000))
     matcher.add_items(items)
     indexed = time.perf_counter() - start
+    if pairs:
+        matcher.learn_labelled_pairs(read_labelled_pairs(PAIRS / "bq-train.tsv"))
     matcher.refresh()
     built = time.perf_counter() - start
     build_cpu = time.process_time() - cpu0
+    kept = ",".join(sorted(matcher.pair_signals)) or "-"
     for q in queries[:20]:  # warm caches (jieba, pinyin) as a running server would have
         matcher.search(q)
     lat, cpu = _timed([lambda q=q: matcher.search(q, 5) for q in queries])
+    every = {}
+    if pairs:  # the worst case: every pair signal computed, kept by the robot or not (other questions, so
+        # the first run's cached encodings do not flatter it)
+        matcher.pair_signals = frozenset(PAIR_SIGNALS)
+        _, every_cpu = _timed([lambda q=q: matcher.search(q, 5) for q in others])
+        every = {"every_p50_ms": _pct(every_cpu, 50), "every_p99_ms": _pct(every_cpu, 99)}
+        matcher.pair_signals = frozenset(kept.split(",")) - {"-"}
     changes = []
     for i in range(n_updates):
         item = items[(i * 7919) % len(items)]
@@ -99,6 +112,7 @@ def measure(size: int, n_queries: int, n_updates: int, task: str = "") -> dict[s
         "size": size,
         "rules": len(items),
         "classifier": matcher.classifier is not None,
+        "pairs_kept": kept,
         "index_s": indexed,
         "build_s": built,
         "build_cpu_s": build_cpu,
@@ -113,6 +127,7 @@ def measure(size: int, n_queries: int, n_updates: int, task: str = "") -> dict[s
         "update_max_ms": _pct(upd_cpu, 100),
         "refresh_cpu_s": refreshed[0],
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        **every,
     }
 
 
@@ -137,17 +152,19 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--queries", type=int, default=1000)
     parser.add_argument("--updates", type=int, default=50)
     parser.add_argument("--tasks", nargs="*", default=["clinc150-val"], help="real task KBs to time as well")
+    parser.add_argument("--pairs", action="store_true", help="learn the bq-train pairs before the refresh")
     parser.add_argument("--child", type=int, default=0, help=argparse.SUPPRESS)
     parser.add_argument("--child-task", default="", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child or args.child_task:
-        print(json.dumps(measure(args.child, args.queries, args.updates, args.child_task)))
+        print(json.dumps(measure(args.child, args.queries, args.updates, args.child_task, args.pairs)))
         return
     rows = []
     jobs = [("--child", str(size)) for size in args.sizes] + [("--child-task", task) for task in args.tasks]
     env = {**os.environ, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
     for flag, value in jobs:
         cmd = [sys.executable, __file__, flag, value, "--queries", str(args.queries), "--updates", str(args.updates)]
+        cmd += ["--pairs"] if args.pairs else []
         if sys.platform.startswith("linux"):
             cmd = ["taskset", "-c", "0", *cmd]  # one core
         out = subprocess.run(cmd, env=env, capture_output=True, text=True, check=True).stdout
@@ -182,11 +199,17 @@ def _print(rows: list[dict[str, float]]) -> None:
         ("update max ms", "update_max_ms", "{:.1f}"),
         ("refresh after updates CPU s", "refresh_cpu_s", "{:.1f}"),
     ]
+    if all("every_p50_ms" in row for row in rows):
+        cols[11:11] = [("every pair signal CPU p50 ms", "every_p50_ms", "{:.2f}"), ("p99", "every_p99_ms", "{:.2f}")]
     for title, _, _ in cols:
         table.add_column(title, justify="right")
     for row in rows:
         table.add_row(*[fmt.format(row[key]) for _, key, fmt in cols])
-    Console(width=200).print(table)
+    console = Console(width=200)
+    console.print(table)
+    for row in rows:
+        if row.get("pairs_kept", "-") != "-":
+            console.print(f"{row['kb']} {row['size']:,}: pair signals the robot kept: {row['pairs_kept']}")
 
 
 if __name__ == "__main__":

@@ -86,11 +86,12 @@ class GraphScorer:
     def similarity(self, query: str, texts: list[str]) -> np.ndarray:
         """Cosine of the question's group vector with each text's."""
         qg, qw = self.vector(query)
-        out = np.zeros(len(texts))
-        if not len(qg):
-            return out
-        for i, text in enumerate(texts):
-            g, w = self.vector(text)
-            _, a, b = np.intersect1d(qg, g, assume_unique=True, return_indices=True)
-            out[i] = float(qw[a] @ w[b])
-        return out
+        if not len(qg) or not texts:
+            return np.zeros(len(texts))
+        vectors = [self.vector(text) for text in texts]
+        groups = np.concatenate([g for g, _ in vectors])
+        weights = np.concatenate([w for _, w in vectors])
+        owner = np.repeat(np.arange(len(texts)), [len(g) for g, _ in vectors])
+        at = np.minimum(np.searchsorted(qg, groups), len(qg) - 1)
+        shared = qg[at] == groups  # all texts against the question at once, not one intersection each
+        return np.bincount(owner[shared], qw[at[shared]] * weights[shared], len(texts))
