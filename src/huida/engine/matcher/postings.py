@@ -185,8 +185,9 @@ class Postings:
 
     def _build(self, first_doc: int, counts: DocTerms) -> None:
         """First batch (or a compaction's surviving rows): the rows are the counts themselves; the postings
-        are their transpose (scipy's linear-time CSR to CSC, docs ascending per term), weighted a slice of
-        docs at a time to bound the float temporaries."""
+        are their transpose (scipy's linear-time CSR to CSC, docs ascending per term). The transpose moves the
+        one-byte counts, not float weights, and the weights are then computed in place a slice of postings
+        at a time: the float copy of every entry was most of the memory peak at a million questions."""
         self.keys = counts.keys
         self.generation += 1
         n_docs, terms = counts.n_docs, counts.cols
@@ -196,30 +197,50 @@ class Postings:
         tf = counts.tf  # a compaction hands over stored counts (uint8, already capped): no copy
         self.row_tf = GrowArray.of(tf if tf.dtype == np.uint8 else np.minimum(tf, 255).astype(np.uint8))
         del tf
+        counts.tf = np.zeros(0, np.int32)
         idf = self.idf(np.arange(len(self.keys)))
         fields = field_of(self.keys).astype(np.int8)
         # 1 + log(tf) by table: nearly every tf is 1, and the table holds the very same float64 values
-        sublinear = 1.0 + np.log(np.arange(1, int(counts.tf.max(initial=1)) + 1, dtype=np.float64))
-        norm = np.empty(n_docs * N_FIELDS, np.float32)
-        weights = np.empty(len(terms), np.float32)
-        for lo, hi in _doc_slices(counts.indptr):
-            a, b = counts.indptr[lo], counts.indptr[hi]
-            t = terms[a:b]
-            raw = sublinear[counts.tf[a:b] - 1] * idf[t]
-            slot = np.repeat(np.arange(hi - lo) * N_FIELDS, np.diff(counts.indptr[lo : hi + 1])) + fields[t]
-            sq = np.bincount(slot, raw * raw, minlength=(hi - lo) * N_FIELDS)
-            norm[lo * N_FIELDS : hi * N_FIELDS] = np.sqrt(np.maximum(sq, 1e-24))
-            weights[a:b] = raw / norm[lo * N_FIELDS + slot]
+        sublinear = 1.0 + np.log(np.arange(1, int(self.row_tf.view.max(initial=1)) + 1, dtype=np.float64))
+        norm = self._build_norms(counts.indptr, self.row_terms.view, self.row_tf.view, idf, fields, sublinear)
         self.norm = GrowArray.of(np.concatenate([self.norm.view, norm]))
-        counts.tf = np.zeros(0, np.int32)  # no longer needed: free it before the transpose (memory peak)
-        by_term = sp.csr_matrix((weights, terms, counts.indptr), shape=(n_docs, len(self.keys))).tocsc()
-        del weights, terms, t
+        shape = (n_docs, len(self.keys))
+        by_term = sp.csr_matrix((self.row_tf.view, self.row_terms.view, counts.indptr), shape=shape).tocsc()
         counts.cols = np.zeros(0, np.int32)  # the last views of the rows: now they can grow in place
+        del terms
+        weights = np.empty(len(by_term.data), np.float32)
+        for lo, hi in _doc_slices(by_term.indptr):  # here a slice of terms
+            a, b = by_term.indptr[lo], by_term.indptr[hi]
+            t = np.repeat(np.arange(lo, hi), np.diff(by_term.indptr[lo : hi + 1]))
+            raw = sublinear[by_term.data[a:b].astype(np.int64) - 1] * idf[t]
+            weights[a:b] = raw / norm[by_term.indices[a:b].astype(np.int64) * N_FIELDS + fields[t]]
+        ptr, docs = by_term.indptr.astype(np.int64), by_term.indices
+        del by_term
         for rows in (self.row_ptr, self.row_terms, self.row_tf, self.norm):
             rows.reserve()
-        docs = by_term.indices + np.int32(first_doc) if first_doc else by_term.indices
-        self.base = Segment(by_term.indptr.astype(np.int64), docs, by_term.data)
+        self.base = Segment(ptr, docs + np.int32(first_doc) if first_doc else docs, weights)
         self.base_end = first_doc + n_docs
+
+    @staticmethod
+    def _build_norms(
+        indptr: np.ndarray,
+        terms: np.ndarray,
+        tf: np.ndarray,
+        idf: np.ndarray,
+        fields: np.ndarray,
+        sublinear: np.ndarray,
+    ) -> np.ndarray:
+        """L2 norm of each (doc, field) row vector, a slice of docs at a time (bounded float temporaries)."""
+        n_docs = len(indptr) - 1
+        norm = np.empty(n_docs * N_FIELDS, np.float32)
+        for lo, hi in _doc_slices(indptr):
+            a, b = indptr[lo], indptr[hi]
+            t = terms[a:b]
+            raw = sublinear[tf[a:b].astype(np.int64) - 1] * idf[t]
+            slot = np.repeat(np.arange(hi - lo) * N_FIELDS, np.diff(indptr[lo : hi + 1])) + fields[t]
+            sq = np.bincount(slot, raw * raw, minlength=(hi - lo) * N_FIELDS)
+            norm[lo * N_FIELDS : hi * N_FIELDS] = np.sqrt(np.maximum(sq, 1e-24))
+        return norm
 
     def _segment(self, ptr: np.ndarray, term: np.ndarray, docs: np.ndarray, tf: np.ndarray) -> Segment:
         raw, fields = self._entries(term, tf)
