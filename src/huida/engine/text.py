@@ -5,7 +5,7 @@ before matching: NFKC (full-width to half-width), case fold, traditional to simp
 noise punctuation removed, whitespace collapsed, while digits and amounts (``¥1,000.50``, ``3.5%``,
 ``7:30``) survive.
 
-Tokens: `Tokenizer.words` (jieba for Chinese, a simple word split with a light stemmer for Latin text,
+Tokens: `Tokenizer.words` (jieba for Chinese, a simple word split with the Snowball stemmer for Latin text,
 plus a robot's own domain terms kept whole), `char_ngrams`, and pinyin helpers for homophone typos.
 """
 

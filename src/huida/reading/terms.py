@@ -4,7 +4,7 @@ Chinese has no spaces, so words come from jieba. A message is indexed with jieba
 and the dictionary words inside it: 信用卡 also gives 信用), which is what lets a query word be found inside
 a sentence. Characters jieba leaves on their own (names and words it does not know: 张/三/丰) are indexed as
 character bigrams, so an unknown word of two or more characters is still found. Latin words are
-case-folded and lightly stemmed (refunds -> refund), digits and amounts kept whole.
+case-folded and stemmed by Snowball (refunds -> refund), digits and amounts kept whole.
 
 A query is cut with jieba's precise mode: each word must be among the message's terms, and characters jieba
 leaves alone must be there as bigrams. A query character that stands alone (钱, or 卡 in 卡挂失) cannot be

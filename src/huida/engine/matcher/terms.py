@@ -9,7 +9,7 @@ The batch functions here (characters, pinyin) and bulk.py (words, and the counts
 Python twins for the one question asked at query time; the two give the same keys (tests check it).
 
 Fields:
-- word: jieba words (Chinese) and lightly stemmed Latin words, plus adjacent word pairs (some order);
+- word: jieba words (Chinese) and Snowball-stemmed Latin words, plus adjacent word pairs (some order);
 - char: character 1-3 grams of chunks holding Chinese, padded 2-4 grams of Latin words (typos,
   segmentation errors);
 - pinyin: fuzzy toneless syllables of Chinese characters and adjacent syllable pairs (homophone typos).
