@@ -29,6 +29,7 @@ from huida.engine.matcher.terms import field_of
 
 N_FIELDS = 3
 _U = np.uint64
+_SLICE = 1 << 20  # entries per slice of the whole-index passes: bounds their temporaries (~10 MB each)
 
 
 @dataclass(slots=True)
@@ -293,14 +294,19 @@ class Postings:
         terms, tf = self.row_terms.view, self.row_tf.view
         if self.n_live < n:  # removed docs: keep the others' entries
             keep = np.repeat(live[:n], lengths)
-            terms, tf = terms[keep], tf[keep]
+            terms, tf = _kept(terms, keep), _kept(tf, keep)
+            del keep
         used = np.flatnonzero(np.bincount(terms, minlength=self.n_terms))
         used_keys = self.all_keys()[used]
         order = np.argsort(used_keys)
         remap = np.zeros(self.n_terms, np.int32)
         remap[used[order]] = np.arange(len(used), dtype=np.int32)
+        # Renumbered in place, a slice at a time: the old numbering is not read again, and a renumbered copy
+        # of every entry (with the old rows and, after removals, the kept ones) was the peak of a compaction.
+        for lo in range(0, len(terms), _SLICE):
+            terms[lo : lo + _SLICE] = remap[terms[lo : lo + _SLICE]]
         indptr = np.concatenate([[0], np.cumsum(per_doc)])
-        counts = DocTerms(used_keys[order], indptr, remap[terms], tf)
+        counts = DocTerms(used_keys[order], indptr, terms, tf)
         del terms, tf
         self.row_terms, self.row_tf = GrowArray(np.int32), GrowArray(np.uint8)  # the old rows, freed
         self.extra, self._extra_keys = {}, []
@@ -383,7 +389,19 @@ class Postings:
         return which, terms, vals
 
 
-def _doc_slices(indptr: np.ndarray, size: int = 1 << 22) -> list[tuple[int, int]]:
+def _kept(values: np.ndarray, keep: np.ndarray) -> np.ndarray:
+    """`values[keep]` a slice at a time: a boolean index of the whole array first lists every kept position
+    as int64, eight bytes per entry (900 MB at a million questions) just to copy the kept ones."""
+    out = np.empty(int(np.count_nonzero(keep)), values.dtype)
+    at = 0
+    for lo in range(0, len(values), _SLICE):
+        part = values[lo : lo + _SLICE][keep[lo : lo + _SLICE]]
+        out[at : at + len(part)] = part
+        at += len(part)
+    return out
+
+
+def _doc_slices(indptr: np.ndarray, size: int = _SLICE) -> list[tuple[int, int]]:
     """Ranges of docs holding about `size` entries each."""
     inside = np.searchsorted(indptr, np.arange(size, int(indptr[-1]), size), side="right") - 1
     bounds = np.unique(np.concatenate([[0], inside, [len(indptr) - 1]])).tolist()
