@@ -187,8 +187,8 @@ class Postings:
     def _build(self, first_doc: int, counts: DocTerms) -> None:
         """First batch (or a compaction's surviving rows): the rows are the counts themselves; the postings
         are their transpose (scipy's linear-time CSR to CSC, docs ascending per term). The transpose moves the
-        one-byte counts, not float weights, and the weights are then computed in place a slice of postings
-        at a time: the float copy of every entry was most of the memory peak at a million questions."""
+        one-byte counts, not float weights, which are then computed a slice of postings at a time: no float
+        copy of every entry (450 MB at a million questions) beside the transposed one."""
         self.keys = counts.keys
         self.generation += 1
         n_docs, terms = counts.n_docs, counts.cols
@@ -294,15 +294,15 @@ class Postings:
         terms, tf = self.row_terms.view, self.row_tf.view
         if self.n_live < n:  # removed docs: keep the others' entries
             keep = np.repeat(live[:n], lengths)
-            terms, tf = _kept(terms, keep), _kept(tf, keep)
+            terms, tf = terms[keep], tf[keep]
             del keep
         used = np.flatnonzero(np.bincount(terms, minlength=self.n_terms))
         used_keys = self.all_keys()[used]
         order = np.argsort(used_keys)
         remap = np.zeros(self.n_terms, np.int32)
         remap[used[order]] = np.arange(len(used), dtype=np.int32)
-        # Renumbered in place, a slice at a time: the old numbering is not read again, and a renumbered copy
-        # of every entry (with the old rows and, after removals, the kept ones) was the peak of a compaction.
+        # Renumbered in place, a slice at a time: the old numbering is not read again, so a renumbered copy of
+        # every entry (450 MB at a million questions) need not sit beside the old rows.
         for lo in range(0, len(terms), _SLICE):
             terms[lo : lo + _SLICE] = remap[terms[lo : lo + _SLICE]]
         indptr = np.concatenate([[0], np.cumsum(per_doc)])
@@ -387,18 +387,6 @@ class Postings:
         tf = self.row_tf.view[index][keep].astype(np.float64)
         vals = (1.0 + np.log(tf)) * self.idf(terms) / self.norm.view[docs[which] * N_FIELDS + f]
         return which, terms, vals
-
-
-def _kept(values: np.ndarray, keep: np.ndarray) -> np.ndarray:
-    """`values[keep]` a slice at a time: a boolean index of the whole array first lists every kept position
-    as int64, eight bytes per entry (900 MB at a million questions) just to copy the kept ones."""
-    out = np.empty(int(np.count_nonzero(keep)), values.dtype)
-    at = 0
-    for lo in range(0, len(values), _SLICE):
-        part = values[lo : lo + _SLICE][keep[lo : lo + _SLICE]]
-        out[at : at + len(part)] = part
-        at += len(part)
-    return out
 
 
 def _doc_slices(indptr: np.ndarray, size: int = _SLICE) -> list[tuple[int, int]]:
