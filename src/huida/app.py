@@ -17,6 +17,7 @@ from huida.channels.aily.routes import routers as aily_routers
 from huida.channels.feishu.routes import routers as feishu_routers
 from huida.config import Settings, load_settings
 from huida.context import AppContext, build_context
+from huida.conversation.knowledge import process_embedder
 from huida.conversation.routes import router as conversation_router
 from huida.evaluation.routes import router as evaluation_router
 from huida.feedback.api import routers as feedback_routers
@@ -43,6 +44,7 @@ log = logging.getLogger("huida")
 
 def create_app(settings: Settings | None = None, *, ctx: AppContext | None = None) -> FastAPI:
     ctx = ctx or build_context(settings or load_settings())
+    process_embedder()  # a configured dense model loads now: a missing extra fails the start, not an ask
     install_worker(ctx)  # the in-process outbox worker (off with Settings.run_worker=False)
 
     @asynccontextmanager

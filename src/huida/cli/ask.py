@@ -4,40 +4,71 @@ from __future__ import annotations
 
 import getpass
 import json
+from dataclasses import dataclass, field
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from huida.api.errors import ApiError
-from huida.cli.base import DbOption, app, console, fail, open_context
+from huida.cli.base import DbOption, app, check_optional_features, console, fail, open_context
+from huida.cli.chat_view import Choice, chat_view, pick
 from huida.conversation.hittest import hit_test
 from huida.conversation.service import AskRequest, ConversationService, conversation_service
 
 
-def _show(entity: dict[str, Any], candidates: list[dict[str, Any]]) -> None:
-    content = entity["content"]
-    console.print(f"[bold]{entity['answerType']}[/bold] · {entity['answerSource']} · {entity['subType']}")
-    if content.get("type") == "txt":
-        console.print(content.get("msg", ""))
-    else:
-        console.print_json(json.dumps(content, ensure_ascii=False))
-    if candidates:
-        table = Table("score", "rule", "matched question", title="top candidates", title_justify="left")
-        for c in candidates:
-            table.add_row(f"{c['score']:.3f}", c["ruleId"], c["question"])
-        console.print(table)
+@dataclass
+class Chat:
+    """One visitor's terminal conversation: the robot, how to show answers, and the last answer's choices."""
 
+    service: ConversationService
+    tenant: int
+    robot: str
+    user: str
+    as_json: bool = False
+    explain: bool = False
+    choices: list[Choice] = field(default_factory=list)
 
-def _ask_once(service: ConversationService, tenant: int, robot: str, user: str, question: str) -> None:
-    candidates = hit_test(service, tenant, robot, question, 3)["candidates"]
-    knowledge_id = None
-    if question.startswith("#"):  # "#<knowledgeId>" clicks a menu item or a recommendation
-        knowledge_id, question = question[1:].strip(), ""
-    entity = service.ask(AskRequest(tenant_id=tenant, robot_id=robot, user_id=user, question=question,
-                                    type="MENU_CLICK" if knowledge_id else "TEXT", knowledge_id=knowledge_id,
-                                    origin_type="cli", channel="cli")).entity
-    _show(entity, candidates)
+    def say(self, line: str) -> None:
+        clicked = pick(self.choices, line)
+        if clicked is not None:  # typing a choice's number clicks it
+            self._send("", clicked.knowledge_id)
+        elif line.startswith("#"):  # "#<knowledgeId>" clicks any menu item or recommendation
+            self._send("", line[1:].strip())
+        else:
+            self._send(line, None)
+
+    def _send(self, question: str, knowledge_id: str | None) -> None:
+        request = AskRequest(tenant_id=self.tenant, robot_id=self.robot, user_id=self.user, question=question,
+                             type="MENU_CLICK" if knowledge_id else "TEXT", knowledge_id=knowledge_id,
+                             origin_type="cli", channel="cli")
+        entity = self.service.ask(request).entity
+        if self.as_json:
+            console.print_json(json.dumps(entity, ensure_ascii=False))
+            return
+        self._show(entity)
+        if self.explain and question:
+            self._explain(entity, question)
+
+    def _show(self, entity: dict[str, Any]) -> None:
+        view = chat_view(entity["content"])
+        self.choices = view.choices
+        first, *rest = view.lines or [""]
+        console.print(f"[bold green]robot>[/bold green] {escape(first)}")
+        for line in rest:
+            console.print(f"       {escape(line)}")
+        for number, choice in enumerate(view.choices, 1):
+            console.print(f"       [bold]{number}.[/bold] {escape(choice.label)}")
+
+    def _explain(self, entity: dict[str, Any], question: str) -> None:
+        console.print(f"[dim]{entity['answerType']} · {entity['answerSource']} · {entity['subType']}[/dim]")
+        candidates = hit_test(self.service, self.tenant, self.robot, question, 3)["candidates"]
+        if candidates:
+            table = Table("score", "rule", "matched question", title="top candidates", title_justify="left")
+            for c in candidates:
+                table.add_row(f"{c['score']:.3f}", c["ruleId"], c["question"])
+            console.print(table)
 
 
 @app.command()
@@ -46,16 +77,21 @@ def ask(
     robot: Annotated[str, typer.Option("--robot", help="Robot id")],
     question: Annotated[str | None, typer.Argument(help="The question; omit it for an interactive session")] = None,
     user: Annotated[str | None, typer.Option("--user", help="Visitor id (default: cli-<login name>)")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print each answer as the API's raw JSON entity")] = False,
+    explain: Annotated[bool, typer.Option("--explain", help="Also show the decision and the top candidates")]
+    = False,
     db: DbOption = None,
 ) -> None:
-    """Ask a robot one question, or chat with it (type '#<knowledgeId>' to click a menu item)."""
-    service = conversation_service(open_context(db))
-    visitor = user or f"cli-{getpass.getuser()}"
+    """Ask a robot one question, or chat with it: type a choice's number to click it ('#<knowledgeId>' clicks
+    any menu item)."""
+    check_optional_features()
+    chat = Chat(conversation_service(open_context(db)), tenant, robot, user or f"cli-{getpass.getuser()}",
+                as_json=as_json, explain=explain)
     try:
         if question is not None:
-            _ask_once(service, tenant, robot, visitor, question)
+            chat.say(question)
             return
-        console.print("Chatting with the robot; an empty line or Ctrl-D ends.")
+        console.print("Chatting with the robot; type a number to click a choice; an empty line or Ctrl-D ends.")
         while True:
             try:
                 line = console.input("[bold cyan]you>[/bold cyan] ")
@@ -63,6 +99,6 @@ def ask(
                 break
             if not line.strip():
                 break
-            _ask_once(service, tenant, robot, visitor, line)
+            chat.say(line)
     except ApiError as exc:
         raise fail(exc.description) from exc

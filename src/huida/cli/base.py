@@ -34,6 +34,14 @@ def setup_logging(level: int = logging.INFO) -> None:
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
+def check_optional_features() -> None:
+    """Load what the environment configures (the dense model) now, so that a missing extra or model is one
+    line at start-up rather than a traceback at the first question (raises OptionalFeatureError)."""
+    from huida.conversation.knowledge import process_embedder
+
+    process_embedder()
+
+
 def fail(message: str, code: int = 1) -> typer.Exit:
     err_console.print(f"[red]error:[/red] {message}")
     return typer.Exit(code)

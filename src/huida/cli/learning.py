@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 
 from huida.api.errors import ApiError
-from huida.cli.base import DbOption, app, console, fail, open_context
+from huida.cli.base import DbOption, app, check_optional_features, console, fail, open_context
 from huida.evaluation.service import evaluate_files, report_dict
 from huida.learning.training import train_pairs
 from huida.robots.service import get_robot
@@ -41,6 +41,7 @@ def eval_command(
                                                help="Learn these labelled pairs (q1\\tq2\\tlabel) first")] = None,
 ) -> None:
     """Import KB into a scratch robot and measure it on QUERIES through the conversation engine."""
+    check_optional_features()
     try:
         with console.status("building the scratch robot and asking every query ..."):
             report, view = evaluate_files(kb, queries, pairs=pairs)
@@ -62,6 +63,7 @@ def train(
     db: DbOption = None,
 ) -> None:
     """Teach a robot from labelled question pairs; every process rebuilds its matcher with them."""
+    check_optional_features()
     ctx = open_context(db)
     try:
         with console.status(f"learning from {pairs.name} ..."), ctx.db.session() as session:

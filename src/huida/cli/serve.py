@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from huida.cli.base import DbOption, app, console, settings_for, setup_logging
+from huida.cli.base import DbOption, app, check_optional_features, console, settings_for, setup_logging
 
 
 @app.command()
@@ -25,6 +25,7 @@ def serve(
     from huida.demo.seed import ensure_demo
 
     setup_logging()
+    check_optional_features()
     settings = settings_for(db)
     ctx = build_context(settings)
     demo = ensure_demo(ctx)

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from huida.cli.base import DbOption, app, console, settings_for, setup_logging
+from huida.cli.base import DbOption, app, check_optional_features, console, settings_for, setup_logging
 
 
 @app.command()
@@ -22,6 +22,7 @@ def worker(
     from huida.jobs.worker import Worker
 
     setup_logging()
+    check_optional_features()
     ctx = build_context(settings_for(db))
     runner = Worker(ctx.db, ctx.settings, concurrency=concurrency)
     for signum in (signal.SIGTERM, signal.SIGINT):

@@ -5,7 +5,13 @@ matcher.search("微利贷怎么还款")            # [Candidate(rule_id, questio
 matcher.thresholds                        # Thresholds(answer, recommend), calibrated
 """
 
-from huida.engine.matcher.dense import Embedder, HttpEmbedder, LocalEmbedder, embedder_from_env
+from huida.engine.matcher.dense import (
+    Embedder,
+    HttpEmbedder,
+    LocalEmbedder,
+    OptionalFeatureError,
+    embedder_from_env,
+)
 from huida.engine.matcher.engine import HybridMatcher, build_matcher
 from huida.engine.matcher.pairs import (
     PairLearning,
@@ -24,6 +30,7 @@ __all__ = [
     "KnowledgeItem",
     "LocalEmbedder",
     "Matcher",
+    "OptionalFeatureError",
     "MatcherOptions",
     "PairLearning",
     "PairModel",

@@ -10,6 +10,20 @@ from typing import Protocol
 import numpy as np
 
 
+class OptionalFeatureError(RuntimeError):
+    """An optional feature is configured but cannot work; the message is one line an operator can act on."""
+
+
+class MissingExtra(OptionalFeatureError):
+    def __init__(self, setting: str, extra: str) -> None:
+        super().__init__(f"{setting} is set, but the optional '{extra}' dependencies are not installed: "
+                         f"pip install 'huida[{extra}]' (in a clone: HUIDA_EXTRAS=dev,{extra} python3 run.py ...)")
+
+
+class ModelNotFound(OptionalFeatureError, FileNotFoundError):
+    pass
+
+
 class Embedder(Protocol):
     def embed(self, texts: Sequence[str]) -> np.ndarray: ...  # (len(texts), dim), rows L2-normalised
 
@@ -25,10 +39,12 @@ class LocalEmbedder:
     """A sentence-transformers model loaded from a local directory (extra `huida[embeddings]`)."""
 
     def __init__(self, path: str, batch_size: int = 64) -> None:
-        from sentence_transformers import SentenceTransformer  # optional dependency
-
+        try:
+            from sentence_transformers import SentenceTransformer  # optional dependency
+        except ImportError as exc:
+            raise MissingExtra("HUIDA_EMBEDDING_MODEL", "embeddings") from exc
         if not os.path.isdir(path):
-            raise FileNotFoundError(f"embedding model directory not found: {path}")
+            raise ModelNotFound(f"HUIDA_EMBEDDING_MODEL: embedding model directory not found: {path}")
         self._model = SentenceTransformer(path, device="cpu", local_files_only=True)
         self._batch = batch_size
 
