@@ -78,7 +78,7 @@ class GuardedMatcher:
     def search(self, question: str, k: int) -> list[t.Candidate]:
         with self.lock:
             found = self.matcher.search(question, k)
-        return [t.Candidate(c.rule_id, c.question, c.score) for c in found]
+        return [t.Candidate(c.rule_id, c.question, c.score, c.exact) for c in found]
 
     def apply(self, upserts: Iterable[KnowledgeItem], removals: Iterable[str]) -> None:
         with self.lock:

@@ -40,8 +40,12 @@ class FakeKnowledge:
     def search(self, question: str, k: int) -> list[t.Candidate]:
         self.searches.append(question)
         found = self.results.get(question, ())
-        return [t.Candidate(rid, self.rules[rid].standard_question if rid in self.rules else rid, score)
-                for rid, score in found][:k]
+        return [self._candidate(question, rid, score) for rid, score in found][:k]
+
+    def _candidate(self, question: str, rule_id: str, score: float) -> t.Candidate:
+        """As the matcher marks it: exact when the question is the rule's (standard) question word for word."""
+        stored = self.rules[rule_id].standard_question if rule_id in self.rules else rule_id
+        return t.Candidate(rule_id, stored, score, normalize(stored) == normalize(question))
 
 
 def situation(question: str = "", *, kind: str = "TEXT", knowledge_id: str | None = None,

@@ -132,9 +132,13 @@ def test_sentiment_gives_way_to_a_rule_written_for_exactly_that_question() -> No
     assert policy.sentiment_step(situation("我要投诉", knowledge=kb, config=config)) is None
     # Not the exact question: the sentiment reply stands.
     assert policy.sentiment_step(situation("我要投诉你们这群骗子", knowledge=kb, config=config)) is not None
-    # The exact question, but a match too weak to answer: the sentiment reply stands.
-    weak = t.PolicyConfig(answer_threshold=0.995)
-    assert policy.sentiment_step(situation("我要投诉", knowledge=kb, config=weak)) is not None
+    # The exact question is the operator's rule whatever the thresholds (the stored-question invariant).
+    strict = t.PolicyConfig(answer_threshold=1.0)
+    assert policy.sentiment_step(situation("我要投诉", knowledge=kb, config=strict)) is None
+    # Filed under two rules, the question is no longer one rule's: the sentiment reply stands.
+    twice = FakeKnowledge([complaint, rule("complaint-2", "我要投诉")],
+                          {"我要投诉": [("complaint", 0.99), ("complaint-2", 0.99)]})
+    assert policy.sentiment_step(situation("我要投诉", knowledge=twice, config=config)) is not None
 
 
 # --- 7/8. thresholds -> answer, recommend, default ------------------------------------------------------
@@ -211,10 +215,13 @@ def test_small_talk_answers_when_nothing_matched() -> None:
     assert policy.decide(situation("thanks!", config=config)).text == "不客气"
 
 
-def test_small_talk_comes_after_matching() -> None:
-    config = t.PolicyConfig(small_talk=(GREETING,))
-    kb = knowledge(**{"你好": [("refund", 0.6)]})
-    assert policy.decide(situation("你好", config=config, knowledge=kb)).answer_type == "RECOMMENDATE_QUESTIONS"
+def test_small_talk_comes_after_an_answer_and_before_recommendations() -> None:
+    """A greeting is no reason to recommend rules; a rule matched well enough to answer still answers."""
+    config = t.PolicyConfig(small_talk=(GREETING,), answer_threshold=0.8, recommend_threshold=0.5)
+    doubtful = knowledge(**{"你好": [("refund", 0.6)]})
+    assert policy.decide(situation("你好", config=config, knowledge=doubtful)).answer_source == "FREECHAT"
+    confident = knowledge(**{"你好": [("refund", 0.9)]})
+    assert policy.decide(situation("你好", config=config, knowledge=confident)).answer_source == "RULE"
 
 
 # --- 10. empty questions, and the order of the steps -------------------------------------------------------
@@ -251,3 +258,27 @@ def test_steps_run_in_the_order_of_the_issue() -> None:
     # 6 before 7: a very negative message is not matched.
     kb = knowledge(**{"退款太慢了垃圾": [("refund", 0.99)]})
     assert policy.decide(situation("退款太慢了垃圾", config=config, knowledge=kb)).answer_source == "NEG_SENTIMENT"
+
+
+# --- the stored-question invariant (issue 13) -------------------------------------------------------------
+def test_a_stored_question_of_one_rule_is_answered_whatever_the_thresholds() -> None:
+    refund = rule("refund", "怎么申请退款")
+    kb = FakeKnowledge([refund, rule("fee", "运费怎么算")], {"怎么申请退款！": [("refund", 0.3), ("fee", 0.2)]})
+    strict = t.PolicyConfig(answer_threshold=1.0, recommend_threshold=1.0)
+    decision = policy.decide(situation("怎么申请退款！", knowledge=kb, config=strict))
+    assert (decision.answer_type, decision.answer_source, decision.rule) == ("BEST_ANSWER", "RULE", refund)
+
+
+def test_a_question_filed_under_two_rules_recommends_both() -> None:
+    kb = FakeKnowledge([rule("a", "退款"), rule("b", "退款"), rule("c", "退货")],
+                       {"退款": [("a", 1.0), ("b", 1.0), ("c", 0.9)]})
+    decision = policy.decide(situation("退款", knowledge=kb, config=t.PolicyConfig(answer_threshold=0.5)))
+    assert decision.answer_type == "RECOMMENDATE_QUESTIONS"
+    assert [c.rule_id for c in decision.recommendations] == ["a", "b"]
+
+
+def test_of_two_owners_only_the_live_one_answers() -> None:
+    later = rule("b", "退款", enable_time=NOW_MS + 60_000)
+    kb = FakeKnowledge([rule("a", "退款"), later], {"退款": [("a", 1.0), ("b", 1.0)]})
+    decision = policy.decide(situation("退款", knowledge=kb))
+    assert (decision.answer_type, decision.rule.rule_id) == ("BEST_ANSWER", "a")

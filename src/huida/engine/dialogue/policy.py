@@ -6,10 +6,11 @@
     4. an explicit ask for a person -> HUMAN
     5. the same question N times  -> REPEAT
     6. strong negative sentiment  -> NEG_SENTIMENT (unless a rule was written for exactly that question)
-    7. a match above the answer threshold    -> the rule's answer
-    8. a match above the recommend threshold -> RECOMMENDATE_QUESTIONS
-    9. small talk                 -> FREECHAT
-   10. otherwise                  -> DEFAULT
+    7. a stored question asked word for word -> that rule's answer (several rules own it: recommend them)
+    8. a match above the answer threshold    -> the rule's answer
+    9. small talk                 -> FREECHAT (a greeting is not a reason to recommend rules)
+   10. a match above the recommend threshold -> RECOMMENDATE_QUESTIONS
+   11. otherwise                  -> DEFAULT
 """
 
 from __future__ import annotations
@@ -93,12 +94,9 @@ def repeat_step(s: t.Situation) -> t.Decision | None:
 
 
 def _answers_exactly(s: t.Situation) -> bool:
-    """The question is word for word one of a live rule's questions, matched well enough to answer."""
-    for candidate in s.knowledge.search(s.turn.question, 1):
-        rule = s.knowledge.rule(candidate.rule_id)
-        return (normalize(candidate.question) == s.normalized and candidate.score >= s.config.answer_threshold
-                and rule is not None and rule.answerable_at(s.now_ms))
-    return False
+    """The question is word for word one of a live rule's own questions (and of that rule only)."""
+    exact = [c for c, _ in answerable(s, s.knowledge.search(s.turn.question, SEARCH_DEPTH)) if c.exact]
+    return len(exact) == 1
 
 
 def sentiment_step(s: t.Situation) -> t.Decision | None:
@@ -139,21 +137,50 @@ def recommendations(s: t.Situation, found: list[tuple[t.Candidate, t.RuleView]])
     return tuple(t.Candidate(c.rule_id, rule.standard_question, c.score) for c, rule in picked)
 
 
-def matching_step(s: t.Situation, found: list[tuple[t.Candidate, t.RuleView]]) -> t.Decision | None:
-    top = found[0] if found else None
-    verdict = match_verdict(top[0].score if top else None, s.config)
-    candidates = tuple(c for c, _ in found)
-    if verdict == t.BEST_ANSWER and top:
-        return replace(rule_reply(s, top[1], t.SOURCE_RULE, top[0].score), candidates=candidates)
-    if verdict == t.RECOMMEND:
-        return t.Decision(t.RECOMMEND, t.SOURCE_RECOMMEND, recommendations=recommendations(s, found),
-                          score=top[0].score if top else None, candidates=candidates)
+Found = list[tuple[t.Candidate, t.RuleView]]
+
+
+def exact_step(s: t.Situation, found: Found) -> t.Decision | None:
+    """A stored question asked word for word answers with its rule whatever the thresholds say; filed under
+    several rules, it recommends them all rather than silently picking one."""
+    exact = [(c, rule) for c, rule in found if c.exact]
+    if len(exact) == 1:
+        candidate, rule = exact[0]
+        return replace(rule_reply(s, rule, t.SOURCE_RULE, candidate.score), candidates=_of(found))
+    if exact:
+        shown = tuple(t.Candidate(c.rule_id, rule.standard_question, c.score, True) for c, rule in exact)
+        return t.Decision(t.RECOMMEND, t.SOURCE_RECOMMEND, recommendations=shown[: s.config.recommend_max],
+                          score=exact[0][0].score, candidates=_of(found))
     return None
 
 
-def small_talk_step(s: t.Situation) -> t.Decision | None:
+def answer_step(s: t.Situation, found: Found) -> t.Decision | None:
+    if found and match_verdict(found[0][0].score, s.config) == t.BEST_ANSWER:
+        candidate, rule = found[0]
+        return replace(rule_reply(s, rule, t.SOURCE_RULE, candidate.score), candidates=_of(found))
+    return None
+
+
+def recommend_step(s: t.Situation, found: Found) -> t.Decision | None:
+    if found and match_verdict(found[0][0].score, s.config) == t.RECOMMEND:
+        return t.Decision(t.RECOMMEND, t.SOURCE_RECOMMEND, recommendations=recommendations(s, found),
+                          score=found[0][0].score, candidates=_of(found))
+    return None
+
+
+def _of(found: Found) -> tuple[t.Candidate, ...]:
+    return tuple(c for c, _ in found)
+
+
+def small_talk_step(s: t.Situation, found: Found | None = None) -> t.Decision | None:
     entry = match_small_talk(s.normalized, s.config.small_talk)
     return t.Decision(t.BEST_ANSWER, t.SOURCE_FREECHAT, text=entry.reply) if entry else None
+
+
+# After the steps that need no matching: the order in which a match, small talk and doubt are weighed.
+AFTER_MATCHING: tuple[Callable[[t.Situation, Found], t.Decision | None], ...] = (
+    exact_step, answer_step, small_talk_step, recommend_step,
+)
 
 
 def decide(s: t.Situation) -> t.Decision:
@@ -165,4 +192,8 @@ def decide(s: t.Situation) -> t.Decision:
         if decision is not None:
             return decision
     found = answerable(s, s.knowledge.search(s.turn.question, SEARCH_DEPTH))
-    return matching_step(s, found) or small_talk_step(s) or default_reply()
+    for matched in AFTER_MATCHING:
+        decision = matched(s, found)
+        if decision is not None:
+            return decision
+    return default_reply()

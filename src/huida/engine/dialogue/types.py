@@ -83,6 +83,7 @@ class Candidate:
     rule_id: str
     question: str
     score: float
+    exact: bool = False  # the question is one of this rule's own, word for word (after normalisation)
 
 
 class Knowledge(Protocol):

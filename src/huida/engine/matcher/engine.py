@@ -13,6 +13,7 @@ from huida.engine.matcher.calibration import CvSample, calibrate
 from huida.engine.matcher.classifier import RuleClassifier
 from huida.engine.matcher.dense import DenseVectors
 from huida.engine.matcher.encoder import EncoderScorer
+from huida.engine.matcher.exact import EXACT_SCORE, exact_first, exact_rules
 from huida.engine.matcher.features import Query, rule_features
 from huida.engine.matcher.fusion import Fusion, worth_it
 from huida.engine.matcher.graph import GraphScorer
@@ -42,6 +43,7 @@ class Candidates:
     rules: list[int]  # rule codes
     feats: np.ndarray  # one row per rule
     best: list[int]  # best doc of each rule
+    exact: dict[int, int]  # rule code -> an owner-written question of it equal to the asked one (exact.py)
 
 
 class HybridMatcher:
@@ -303,12 +305,16 @@ class HybridMatcher:
         if found is None:
             return []
         rank, scores = self.fusion.predict(found.feats)
-        order = np.argsort(-rank, kind="stable")[:k]
+        order = exact_first(np.argsort(-rank, kind="stable").tolist(), found.rules, found.exact)[:k]
         store = self.index.store
         out, ceiling = [], 1.0
-        for i in order.tolist():
-            ceiling = min(ceiling, float(scores[i]))  # best first: confidence never rises down the list
+        for i in order:
             rule = found.rules[i]
+            exact_doc = found.exact.get(rule)
+            if exact_doc is not None:  # asked word for word: certain (the policy decides between several)
+                out.append(Candidate(store.rule_ids[rule], store.original(exact_doc), EXACT_SCORE, exact=True))
+                continue
+            ceiling = min(ceiling, float(scores[i]))  # best first: confidence never rises down the list
             out.append(Candidate(store.rule_ids[rule], self._shown_question(rule, found.best[i]), ceiling))
         return out
 
@@ -359,7 +365,8 @@ class HybridMatcher:
         doc_rule = store.doc_rule.view
         rules: list[int] = []
         seen: set[int] = set()
-        for doc in scores.top(_POOL_DOCS).tolist():
+        pool = scores.top(_POOL_DOCS)
+        for doc in pool.tolist():
             rule = int(doc_rule[doc])
             if rule not in seen:
                 seen.add(rule)
@@ -381,7 +388,7 @@ class HybridMatcher:
         per_doc = scores.at(docs)
         query = Query(text, scores.coverage, margins, self._pair_score(), translation, self.dense is not None, encoding)
         feats, best = rule_features(query, kept, docs, sizes, per_doc, store.texts.__getitem__)
-        return Candidates(kept, feats, best)
+        return Candidates(kept, feats, best, exact_rules(store, text, pool))
 
     def _rule_docs(
         self, rules: list[int], exclude_docs: list[int], combined: np.ndarray

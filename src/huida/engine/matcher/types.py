@@ -22,6 +22,7 @@ class Candidate:
     rule_id: str
     question: str  # the stored question that matched best
     score: float  # calibrated confidence in [0, 1], comparable with the thresholds
+    exact: bool = False  # the question is, word for word (normalised), one of this rule's own questions
 
 
 @dataclass(frozen=True, slots=True)
