@@ -22,6 +22,7 @@ from huida.conversation.routes import router as conversation_router
 from huida.evaluation.routes import router as evaluation_router
 from huida.feedback.api import routers as feedback_routers
 from huida.jobs import install_worker
+from huida.knowledge.health_routes import router as knowledge_health_router
 from huida.knowledge.importexport.routes import router as import_export_router
 from huida.knowledge.routes import router as knowledge_router
 from huida.materials.routes import router as materials_router
@@ -32,7 +33,7 @@ from huida.webhooks.routes import router as webhooks_router
 # Order matters where paths overlap: fixed paths (rules/search, rules/import) before rules/{ruleId}.
 ROUTERS = [
     health_router, auth_router, robots_router,
-    import_export_router, knowledge_router, materials_router,  # knowledge
+    import_export_router, knowledge_router, knowledge_health_router, materials_router,  # knowledge
     conversation_router, evaluation_router,  # asking, and measuring the answers
     *feedback_routers, webhooks_router,  # ratings, feedback and the callbacks that report them
     *feishu_routers, *aily_routers,  # channels

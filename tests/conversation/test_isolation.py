@@ -28,6 +28,7 @@ def calls(session: dict) -> dict[str, Call]:
         "receipt": lambda api, t, r, s: api.post(path(t, r, "transfer-human-confirmation"), json={
             "accessId": "x", "msgId": s["msgId"], "sessionId": s["sessionId"], "result": "Success"}),
         "hit test": lambda api, t, r, s: api.post(path(t, r, "hit-test"), json={"question": "怎么申请退款"}),
+        "health": lambda api, t, r, s: api.get(path(t, r, "health")),
         "history": lambda api, t, r, s: api.get(f"/v10/tenants/{t}/session-history/robots/{r}/playback/from/sessionId",
                                                 params={"sessionId": s["sessionId"]}),
     }

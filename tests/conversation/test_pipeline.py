@@ -99,7 +99,7 @@ def test_negative_sentiment_can_be_switched_off(own_shop: Shop) -> None:
 
 
 def test_small_talk(shop: Shop) -> None:
-    for question, reply in (("你好", "您好！请问有什么可以帮您？"), ("hi", "您好！请问有什么可以帮您？"),
+    for question, reply in (("你好", "您好！请问有什么可以帮您？"), ("hi", "Hello! How can I help you today?"),
                             ("谢谢", "不客气，很高兴能帮到您！")):
         entity = ask(shop.api, shop.robot, question, user=new_user())
         assert kind(entity) == ("BEST_ANSWER", "FREECHAT", "txt"), question

@@ -86,6 +86,24 @@ def test_cli_lists_bad_rows_and_writes_nothing(api: Api, backend_url: str, tmp_p
     assert api.get(f"{rules_path(robot)}/search").json()["totalElements"] == 1
 
 
+@pytest.mark.usefixtures("cli_env")
+def test_cli_summarises_repeated_questions_and_conflicts(api: Api, backend_url: str, tmp_path: Path) -> None:
+    robot = api.new_robot()
+    api.new_rule(robot, ["运费多少"], "满 99 元包邮", id="fee")
+    rules = [{"id": f"r{i}", "questions": [f"问题{i}", f"问题{i}？"], "answer": "答"} for i in range(7)]
+    rules.append({"id": "shipping", "questions": ["運費多少", "包邮吗"], "answer": "包邮"})
+    source = tmp_path / "rules.jsonl"
+    source.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rules), encoding="utf-8")
+    result = _huida("import", "--tenant", str(api.tenant_id), "--robot", robot, "--db", backend_url, str(source))
+    assert result.exit_code == 0, result.output
+    assert "imported 8 rules" in result.output
+    assert "7 warnings (a question repeated in its rule, stored once), 1 conflicts" in result.output
+    assert "warning: line 1, rule r0: '问题0？' repeats '问题0'; stored once" in result.output
+    assert "... and 2 more warnings" in result.output and "line 6, rule r5" not in result.output
+    assert "conflict: '运费多少' is filed under rules shipping, fee (lines 8)" in result.output
+    assert api.ok("GET", f"{rules_path(robot)}/r6")["questionsArray"] == ["问题6"]
+
+
 def test_an_import_reports_its_progress_stage_by_stage(api: Api) -> None:
     """The (stage, done, total) calls the CLI's progress bar is drawn from: read, check, write, each finished."""
     robot = api.new_robot()

@@ -7,7 +7,7 @@ import sys
 from rich.markup import escape
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 
-from huida.cli import accounts, ask, feishu, knowledge, learning, mcp, reading, serve, worker  # noqa: F401
+from huida.cli import accounts, ask, feishu, health, knowledge, learning, mcp, reading, serve, worker  # noqa: F401
 from huida.cli.base import app, err_console
 from huida.engine.matcher import OptionalFeatureError
 

@@ -16,7 +16,7 @@ from rich.table import Table
 from huida.api.errors import ApiError
 from huida.cli.base import DbOption, app, console, err_console, fail, open_context
 from huida.knowledge.importexport.formats import FORMATS, Format, detect_format, format_named
-from huida.knowledge.importexport.service import MODES, export_rules, import_rules
+from huida.knowledge.importexport.service import MODES, ImportResult, export_rules, import_rules
 from huida.robots.service import get_robot
 
 TenantOption = Annotated[int, typer.Option("--tenant", help="Tenant id")]
@@ -24,6 +24,7 @@ RobotOption = Annotated[str, typer.Option("--robot", help="Robot id")]
 FormatOption = Annotated[str | None, typer.Option("--format", help=f"{' | '.join(FORMATS)} (default: from the name)")]
 STAGES = {"read": "reading", "check": "checking", "write": "writing"}
 MAX_SHOWN = 200  # bad rows printed; the rest are counted
+MAX_NOTES = 5  # warnings and conflicts printed after an import; the rest are counted
 
 
 def _error_table(errors: list[dict[str, Any]]) -> Table:
@@ -34,6 +35,25 @@ def _error_table(errors: list[dict[str, Any]]) -> Table:
     for error in errors[:MAX_SHOWN]:
         table.add_row("-" if error["line"] is None else str(error["line"]), error["id"] or "", error["reason"])
     return table
+
+
+def _notes(result: ImportResult) -> None:
+    """A line counting the repeated questions and the conflicts, then the first few of each."""
+    if not result.warnings and not result.conflicts:
+        return
+    console.print(f"{len(result.warnings)} warnings (a question repeated in its rule, stored once), "
+                  f"{len(result.conflicts)} conflicts (a question filed under several rules)")
+    for w in result.warnings[:MAX_NOTES]:
+        console.print(f"  warning: line {w.line}, rule {w.id}: {w.question!r} repeats {w.kept!r}; stored once",
+                      markup=False)
+    if len(result.warnings) > MAX_NOTES:
+        console.print(f"  ... and {len(result.warnings) - MAX_NOTES} more warnings")
+    for c in result.conflicts[:MAX_NOTES]:
+        where = f" (lines {', '.join(map(str, c.lines))})" if c.lines else ""
+        console.print(f"  conflict: {c.question!r} is filed under rules {', '.join(c.rule_ids)}{where}",
+                      markup=False)
+    if len(result.conflicts) > MAX_NOTES:
+        console.print(f"  ... and {len(result.conflicts) - MAX_NOTES} more conflicts")
 
 
 def _report(exc: ApiError) -> typer.Exit:
@@ -77,6 +97,7 @@ def import_command(
         ctx.db.dispose()
     console.print(f"imported {result.imported} rules ({result.replaced} replaced, {result.deleted} deleted); "
                   f"the robot now has {result.total}; knowledge version {result.knowledge_version}")
+    _notes(result)
 
 
 def _export_format(format_name: str | None, output: Path | None) -> Format:

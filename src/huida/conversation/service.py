@@ -34,7 +34,7 @@ from huida.learning.service import record_pair
 from huida.materials.views import article_views, media_view
 from huida.robots.models import Robot
 from huida.robots.service import get_robot
-from huida.robots.settings import RobotSettings, resolve_settings
+from huida.robots.settings import RobotSettings, effective_small_talk, resolve_settings
 
 RULE_SOURCES = (t.SOURCE_RULE, t.SOURCE_MENU)
 
@@ -100,9 +100,8 @@ class RobotView:
 
 
 def _small_talk(settings: RobotSettings) -> tuple[t.SmallTalk, ...]:
-    if not settings.smallTalkEnabled:
-        return ()
-    return tuple(t.SmallTalk(tuple(e.patterns), e.reply) for e in settings.smallTalk)
+    # The defaults (or the robot's own smallTalk list) with smallTalkExtra applied; empty when switched off.
+    return tuple(t.SmallTalk(tuple(e.patterns), e.reply) for e in effective_small_talk(settings))
 
 
 def strategy_context(settings: RobotSettings, data: dict[str, Any] | None, origin_type: str | None) -> StrategyContext:

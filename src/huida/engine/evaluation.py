@@ -109,6 +109,9 @@ def threshold_decider(answer: float, recommend: float, k: int = 3) -> Callable[[
     """Decisions of a bare matcher with thresholds: answer, recommend the top k, or the default reply."""
 
     def decide(_text: str, ranked: Sequence[Scored]) -> Decision:
+        exact = [c.rule_id for c in ranked if getattr(c, "exact", False)]
+        if exact:  # a stored question word for word: its one rule answers, several are recommended
+            return Decision("answer", tuple(exact)) if len(exact) == 1 else Decision("recommend", tuple(exact))
         if ranked and ranked[0].score >= answer:
             return Decision("answer", (ranked[0].rule_id,))
         if ranked and ranked[0].score >= recommend:

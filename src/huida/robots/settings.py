@@ -8,24 +8,22 @@ from __future__ import annotations
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    ValidationInfo,
+    field_validator,
+    model_serializer,
+)
 
 from huida.engine.strategies import StrategyError, normalize_strategies
+from huida.robots.smalltalk_defaults import DEFAULT_SMALL_TALK
 
 DEFAULT_HUMAN_KEYWORDS = [
     "转人工", "人工客服", "人工服务", "找人工", "真人", "找真人", "转接人工", "人工",
     "human agent", "talk to a human", "real person", "speak to an agent", "live agent", "customer service agent",
-]
-
-DEFAULT_SMALL_TALK: list[dict[str, Any]] = [
-    {"patterns": ["你好", "您好", "在吗", "嗨", "哈喽", "hello", "hi", "hey", "good morning"],
-     "reply": "您好！请问有什么可以帮您？"},
-    {"patterns": ["谢谢", "多谢", "感谢", "谢啦", "thanks", "thank you", "thx"],
-     "reply": "不客气，很高兴能帮到您！"},
-    {"patterns": ["再见", "拜拜", "下次见", "bye", "goodbye", "see you"],
-     "reply": "再见，祝您生活愉快！"},
-    {"patterns": ["你是谁", "你叫什么", "你是机器人吗", "who are you", "are you a robot", "are you a bot"],
-     "reply": "我是智能客服机器人，可以回答您的常见问题。"},
 ]
 
 
@@ -50,8 +48,24 @@ class WelcomeVariant(BaseModel):
             raise ValueError(str(exc)) from exc
 
 
-class SmallTalkEntry(BaseModel):
+def _name_field() -> Any:
+    return Field(None, min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$")
+
+
+class _WithoutNulls(BaseModel):
+    """Optional fields left out are left out of reads too: an entry stored before `name` existed reads back
+    exactly as it was written, and a change shows only what it changes."""
+
+    @model_serializer(mode="wrap")
+    def _without_nulls(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        return {key: value for key, value in handler(self).items() if value is not None}
+
+
+class SmallTalkEntry(_WithoutNulls):
+    """One topic of small talk in one language: the whole messages it answers, and its reply."""
+
     model_config = ConfigDict(extra="forbid")
+    name: str | None = _name_field()  # what smallTalkExtra refers to; the defaults are all named
     patterns: list[str] = Field(min_length=1)
     reply: str = Field(min_length=1, max_length=2000)
 
@@ -59,6 +73,22 @@ class SmallTalkEntry(BaseModel):
     @classmethod
     def _patterns(cls, value: list[str]) -> list[str]:
         return _no_blank_words(value)
+
+
+class SmallTalkChange(_WithoutNulls):
+    """An entry of smallTalkExtra: a new entry, or a change to the smallTalk entry of the same name (only the
+    fields given change; `enabled: false` switches that entry off)."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: str | None = _name_field()
+    patterns: list[str] | None = Field(None, min_length=1)
+    reply: str | None = Field(None, min_length=1, max_length=2000)
+    enabled: bool = True
+
+    @field_validator("patterns")
+    @classmethod
+    def _patterns(cls, value: list[str] | None) -> list[str] | None:
+        return None if value is None else _no_blank_words(value)
 
 
 class RobotSettings(BaseModel):
@@ -93,6 +123,9 @@ class RobotSettings(BaseModel):
     smallTalk: list[SmallTalkEntry] = Field(
         default_factory=lambda: [SmallTalkEntry(**entry) for entry in DEFAULT_SMALL_TALK]
     )
+    # Changes and additions to smallTalk, so that a robot can edit a few entries and still get the defaults
+    # of later versions (setting smallTalk itself replaces the whole list). See effective_small_talk.
+    smallTalkExtra: list[SmallTalkChange] = Field(default_factory=list)
     timezone: str = Field("Asia/Shanghai", max_length=64)
     transferProperties: dict[str, str] = Field(default_factory=dict)
 
@@ -100,6 +133,32 @@ class RobotSettings(BaseModel):
     @classmethod
     def _words(cls, value: list[str]) -> list[str]:
         return _no_blank_words(value)
+
+    @field_validator("smallTalk")
+    @classmethod
+    def _small_talk_names(cls, value: list[SmallTalkEntry]) -> list[SmallTalkEntry]:
+        _unique_names(value)
+        return value
+
+    @field_validator("smallTalkExtra")
+    @classmethod
+    def _small_talk_extra(cls, value: list[SmallTalkChange], info: ValidationInfo) -> list[SmallTalkChange]:
+        _unique_names(value)
+        base = info.data.get("smallTalk")
+        if base is None:  # smallTalk itself was invalid: that error is the one reported
+            return value
+        known = {entry.name for entry in base if entry.name}
+        for i, change in enumerate(value):
+            if change.name in known:
+                continue
+            # Not a change of an existing entry, so a new one: it needs all of it. Switching off an entry
+            # that does not exist is refused too: it is a typo, and would silently do nothing.
+            if not change.enabled:
+                raise ValueError(f"[{i}] switches off {change.name!r}, but smallTalk has no entry of that name")
+            if change.patterns is None or change.reply is None:
+                what = f"{change.name!r} is not in smallTalk" if change.name else "an entry without a name is new"
+                raise ValueError(f"[{i}] {what}, so it needs patterns and a reply")
+        return value
 
     @field_validator("timezone")
     @classmethod
@@ -109,6 +168,34 @@ class RobotSettings(BaseModel):
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError(f"unknown time zone: {value}") from exc
         return value
+
+
+def _unique_names(entries: list[SmallTalkEntry] | list[SmallTalkChange]) -> None:
+    names = [entry.name for entry in entries if entry.name]
+    if len(names) != len(set(names)):
+        raise ValueError(f"entry names must be unique: {sorted({n for n in names if names.count(n) > 1})}")
+
+
+def effective_small_talk(settings: RobotSettings) -> list[SmallTalkEntry]:
+    """The entries a robot answers with: smallTalk with smallTalkExtra applied (none when switched off).
+
+    New extra entries come first: where one of their patterns is also a default's, the operator's reply wins.
+    """
+    if not settings.smallTalkEnabled:
+        return []
+    entries: list[SmallTalkEntry | None] = list(settings.smallTalk)
+    at = {entry.name: i for i, entry in enumerate(settings.smallTalk) if entry.name}
+    added: list[SmallTalkEntry] = []
+    for change in settings.smallTalkExtra:
+        i = at.get(change.name or "")
+        if i is None:  # validation made sure a new entry has patterns and a reply
+            added.append(SmallTalkEntry(name=change.name, patterns=change.patterns or [], reply=change.reply or ""))
+        elif not change.enabled:
+            entries[i] = None
+        elif (current := entries[i]) is not None:
+            given = {"patterns": change.patterns, "reply": change.reply}
+            entries[i] = current.model_copy(update={k: v for k, v in given.items() if v is not None})
+    return added + [entry for entry in entries if entry is not None]
 
 
 def resolve_settings(stored: dict[str, Any] | None) -> RobotSettings:

@@ -24,7 +24,7 @@ from huida.engine.dialogue.intents import asks_for_human
 from huida.engine.dialogue.repeat import is_repeat
 from huida.engine.dialogue.sensitive import find_sensitive
 from huida.engine.dialogue.sentiment import VERY_NEGATIVE, sentiment_labels
-from huida.engine.dialogue.smalltalk import match_small_talk
+from huida.engine.dialogue.smalltalk import small_talk_reply
 from huida.engine.strategies import choose_answer
 from huida.engine.text import normalize
 
@@ -173,7 +173,7 @@ def _of(found: Found) -> tuple[t.Candidate, ...]:
 
 
 def small_talk_step(s: t.Situation, found: Found | None = None) -> t.Decision | None:
-    entry = match_small_talk(s.normalized, s.config.small_talk)
+    entry = small_talk_reply(s.turn.question, s.normalized, s.config.small_talk)
     return t.Decision(t.BEST_ANSWER, t.SOURCE_FREECHAT, text=entry.reply) if entry else None
 
 
@@ -185,8 +185,8 @@ AFTER_MATCHING: tuple[Callable[[t.Situation, Found], t.Decision | None], ...] = 
 
 def decide(s: t.Situation) -> t.Decision:
     """The reply for one turn."""
-    if s.turn.kind == "TEXT" and not s.normalized:
-        return default_reply()
+    if s.turn.kind == "TEXT" and not s.normalized:  # nothing to match; 👍 or :) is still small talk
+        return small_talk_step(s) or default_reply()
     for step in BEFORE_MATCHING:
         decision = step(s)
         if decision is not None:

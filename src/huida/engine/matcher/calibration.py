@@ -16,6 +16,9 @@ from huida.engine.matcher.types import Thresholds
 
 _MIN_ANSWERED = 5.0  # never trust a precision measured on fewer answered samples
 _RECOMMEND_USEFUL = 0.5  # a recommendation list should hold the right rule at least half the time
+# Usefulness of recommendations is judged at a moderate out-of-scope share: how many unrelated questions
+# may be recommended is bounded separately, by the budget (at the high share, the band would vanish).
+_RECOMMEND_OOS_SHARE = 0.2
 _Z = 1.0  # precision must hold at the lower end of a one-sigma (Wilson) interval: CV estimates are noisy
 
 
@@ -28,11 +31,14 @@ class CvSample:
 
 
 def calibrate(
-    samples: list[CvSample], target_precision: float, oos_share: float, paraphrases: bool = True
+    samples: list[CvSample], target_precision: float, oos_share: float, paraphrases: bool = True,
+    oos_recommend_budget: float = 1.0,
 ) -> Thresholds:
     """`paraphrases=False`: the in-scope evidence is only perturbed copies of stored questions, which say
     nothing about how real rephrasings and their look-alikes score; then answer only above every simulated
-    out-of-scope score (near-verbatim questions), and recommend the rest until real phrasings are learned."""
+    out-of-scope score (near-verbatim questions).
+    Recommendations need the right rule among them often enough, and may reach at most
+    `oos_recommend_budget` of the simulated out-of-scope questions (the rest get the default reply)."""
     if not samples:
         return Thresholds(answer=1.0, recommend=1.0)
     scores = np.array([s.score for s in samples])
@@ -46,8 +52,19 @@ def calibrate(
         oos_scores = [s.score for s in samples if not s.in_scope]
         answer = max(answer, min(1.0, max(oos_scores, default=0.0) + 1e-6))
     start = int(np.searchsorted(-scores, -answer, side="right"))
-    recommend = _deepest(scores, top3, weights, _RECOMMEND_USEFUL, start, 1.0)
+    moderate = _weights(np.array([s.in_scope for s in samples]), min(oos_share, _RECOMMEND_OOS_SHARE))[order]
+    recommend = _deepest(scores, top3, moderate, _RECOMMEND_USEFUL, start, 1.0)
+    recommend = max(recommend, _budget_cut([s.score for s in samples if not s.in_scope], oos_recommend_budget))
     return Thresholds(answer=answer, recommend=min(recommend, answer))
+
+
+def _budget_cut(oos_scores: list[float], budget: float) -> float:
+    """The lowest threshold at which at most `budget` of the out-of-scope scores reach it."""
+    if budget >= 1.0 or not oos_scores:
+        return 0.0
+    ordered = sorted(oos_scores, reverse=True)
+    allowed = int(budget * len(ordered))  # this many may be recommended
+    return min(1.0, ordered[allowed] + 1e-9) if allowed < len(ordered) else 0.0
 
 
 def _weights(in_scope: np.ndarray, oos_share: float) -> np.ndarray:

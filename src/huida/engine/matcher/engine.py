@@ -30,6 +30,7 @@ _RULE_DOCS = 8  # questions of a candidate rule scored exactly: its best ones by
 _WORD_CACHE = 50_000
 # What labelled pairs add, by source: term associations (extra candidates and a feature), the pair model, the
 # pair graph, the pair encoder. Each is used only if it helps the robot's own held-out questions (see refresh).
+CLASSIFIER_SIGNALS = ("clf", "clf_gap")
 PAIR_SIGNALS = {
     "assoc": ("assoc",),
     "model": ("pairs",),
@@ -161,9 +162,13 @@ class HybridMatcher:
         self._word_cache.clear()
         cv = training.plan(self.index.store, opts.cv_queries, opts.oos_share, opts.seed, self.tokenizer)
         self.pair_signals = self._available_pair_signals()
-        cv_clf = self._train_classifier(exclude=np.concatenate([cv.held, cv.oos]))
-        self.classifier = self._train_classifier(exclude=np.zeros(0, dtype=np.int64))
+        cv_clf = self._train_classifier(exclude=np.concatenate([cv.held, cv.hidden]))
         rows = self._cv_rows(cv, cv_clf)
+        left_out = cv_clf is not None and opts.classifier is None and not self._classifier_helps(rows)
+        if left_out:  # it ranks the robot's own held-out questions no better than the lexical signals
+            cv_clf = None
+            rows = self._cv_rows(cv, None)
+        self.classifier = None if left_out else self._train_classifier(exclude=np.zeros(0, dtype=np.int64))
         if self.pair_signals:
             helpful = self._helpful_pair_signals(rows)
             if helpful != self.pair_signals:
@@ -176,6 +181,15 @@ class HybridMatcher:
         self._paraphrases = not cv.synthetic
         self.stale = False
         return self.calibrate(target_precision or opts.target_precision)
+
+    def _classifier_helps(self, rows: list[tuple[np.ndarray, np.ndarray, bool]]) -> bool:
+        """Whether the classifier ranks this robot's own held-out questions better than the lexical signals
+        alone (fusion.worth_it): on uneven knowledge (a few rules with dozens of phrasings, many with one)
+        it pulls questions towards the big rules, and then it must not be used."""
+        if not self.options.fusion or not _has_both_labels(rows):
+            return False  # no evidence that it helps
+        pairs = tuple(col for name in self.pair_signals for col in PAIR_SIGNALS[name])
+        return worth_it([(f, y) for f, y, _ in rows], CLASSIFIER_SIGNALS, self.options.seed, absent=pairs)
 
     def _available_pair_signals(self) -> frozenset[str]:
         pairs = self.pairs
@@ -213,7 +227,9 @@ class HybridMatcher:
             cv = training.plan(self.index.store, opts.cv_queries, opts.oos_share, opts.seed, self.tokenizer)
             self._samples = self._cv_samples(self._cv_rows(cv, self.classifier))
             self._paraphrases = not cv.synthetic
-        self.thresholds = calibrate(self._samples, target_precision, self.options.oos_share, self._paraphrases)
+        opts = self.options
+        self.thresholds = calibrate(self._samples, target_precision, opts.oos_share, self._paraphrases,
+                                    opts.oos_recommend_budget)
         return self.thresholds
 
     def _cv_samples(self, rows: list[tuple[np.ndarray, np.ndarray, bool]]) -> list[CvSample]:
@@ -388,7 +404,7 @@ class HybridMatcher:
         per_doc = scores.at(docs)
         query = Query(text, scores.coverage, margins, self._pair_score(), translation, self.dense is not None, encoding)
         feats, best = rule_features(query, kept, docs, sizes, per_doc, store.texts.__getitem__)
-        return Candidates(kept, feats, best, exact_rules(store, text, pool))
+        return Candidates(kept, feats, best, exact_rules(store, text, pool, scores.combined))
 
     def _rule_docs(
         self, rules: list[int], exclude_docs: list[int], combined: np.ndarray

@@ -5,8 +5,8 @@ traditional/simplified Chinese, spaces) asked for that rule, whatever a learned 
 puts such rules first with EXACT_SCORE and marks them `exact`; the policy answers when exactly one rule
 owns the question and recommends them all when several do (it never picks one silently).
 
-No extra index: an identical text has the highest lexical score there is, so it is among the docs the
-search pulls first anyway; only those are compared.
+No extra index: an identical text has the highest lexical score there is (cosine 1 in every field), so it
+is among the docs the search pulls first anyway; only those tied at the top are compared.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 EXACT_SCORE = 1.0
+_TIE = 1e-6  # float noise between two cosines of 1
 
 
 def exact_key(normalized: str) -> str:
@@ -21,12 +22,16 @@ def exact_key(normalized: str) -> str:
     return normalized.replace(" ", "")
 
 
-def exact_rules(store, normalized: str, pool: np.ndarray) -> dict[int, int]:
-    """Rule code -> doc, for the owner-written (not learned) live questions in `pool` equal to the text."""
+def exact_rules(store, normalized: str, pool: np.ndarray, combined: np.ndarray) -> dict[int, int]:
+    """Rule code -> doc, for the owner-written (not learned) live questions equal to the text among the
+    `pool` docs (best first by the `combined` lexical score) tied with the best."""
+    if not len(pool):
+        return {}
     key = exact_key(normalized)
     learned, live, doc_rule = store.learned.view, store.live.view, store.doc_rule.view
+    top = combined[pool]
     found: dict[int, int] = {}
-    for doc in pool.tolist():
+    for doc in pool[top >= top[0] - _TIE].tolist():
         if live[doc] and not learned[doc] and exact_key(store.texts[doc]) == key:
             found.setdefault(int(doc_rule[doc]), doc)
     return found

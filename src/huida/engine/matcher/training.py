@@ -28,6 +28,7 @@ class CvPlan:
     oos: np.ndarray  # doc ids asked with their whole rule removed
     synthetic: list[tuple[str, int]]  # (perturbed text, rule code)
     verbatim: np.ndarray  # doc ids asked as they are (nothing removed)
+    hidden: np.ndarray  # every doc of the rules out-of-scope samples come from (no learned model sees them)
 
 
 def plan(store, max_queries: int, oos_share: float, seed: int, tokenizer: Tokenizer | None = None) -> CvPlan:
@@ -36,25 +37,44 @@ def plan(store, max_queries: int, oos_share: float, seed: int, tokenizer: Tokeni
     docs = np.flatnonzero(live)
     if not len(docs):
         none = np.zeros(0, dtype=np.int64)
-        return CvPlan(none, none, [], none)
+        return CvPlan(none, none, [], none, none)
     rules = store.doc_rule.view[docs]
     sizes = np.bincount(rules, minlength=len(store.rule_ids))
-    multi = docs[sizes[rules] >= 2]
+    in_hidden = np.isin(rules, _hidden_rules(rng, np.unique(rules)))
+    known = docs[~in_hidden]
+    multi = docs[(sizes[rules] >= 2) & ~in_hidden]
     held = np.sort(rng.choice(multi, min(max_queries, len(multi)), replace=False)) if len(multi) else multi
     synthetic: list[tuple[str, int]] = []
     if len(held) < _MIN_HELD:
-        synthetic = _synthetic(store, docs, rng, max(_MIN_HELD, max_queries // 4), tokenizer or Tokenizer())
+        synthetic = _synthetic(store, known, rng, max(_MIN_HELD, max_queries // 4), tokenizer or Tokenizer())
     n_in = len(held) + len(synthetic)
-    n_oos = min(len(docs), max(50, int(round(n_in * oos_share / (1.0 - oos_share)))))
+    # As many out-of-scope samples as in-scope ones at most (weights make up the share, calibration.py):
+    # more would cost refresh time for little precision.
+    sampled_share = min(oos_share, 0.5)
+    pool = docs[in_hidden] if in_hidden.any() else docs
+    n_oos = min(len(pool), max(50, int(round(n_in * sampled_share / (1.0 - sampled_share)))))
     if synthetic:
         # Without real paraphrases the answer threshold sits above the highest simulated out-of-scope score
         # (calibration.py): a maximum, which a small sample underestimates, so simulate all the budget allows.
-        n_oos = min(len(docs), max(n_oos, max_queries))
-    oos = np.sort(rng.choice(docs, n_oos, replace=False))
+        n_oos = min(len(pool), max(n_oos, max_queries))
+    oos = np.sort(rng.choice(pool, n_oos, replace=False))
     verbatim = oos[:0]
     if synthetic:  # perturbed copies never match word for word: say what an exact match is worth
-        verbatim = np.sort(rng.choice(docs, min(len(docs), max(_MIN_VERBATIM, n_in // 10)), replace=False))
-    return CvPlan(held, oos, synthetic, verbatim)
+        verbatim = np.sort(rng.choice(known, min(len(known), max(_MIN_VERBATIM, n_in // 10)), replace=False))
+    return CvPlan(held, oos, synthetic, verbatim, docs[in_hidden] if in_hidden.any() else oos)
+
+
+_HIDDEN_SHARE = 1 / 3
+
+
+def _hidden_rules(rng: np.random.Generator, codes: np.ndarray) -> np.ndarray:
+    """The rules out-of-scope questions are drawn from: a visitor's unknown intent is unknown to every
+    learned model too, so the classifier of the held-out evidence is trained without them (a classifier
+    that saw a rule spreads that rule's questions thinly over the others, and out-of-scope questions then
+    look safer than they are). Robots of fewer than three rules hide none."""
+    if len(codes) < 3:
+        return codes[:0]
+    return rng.choice(codes, max(1, int(len(codes) * _HIDDEN_SHARE)), replace=False)
 
 
 def _synthetic(

@@ -1,5 +1,8 @@
 """Import: read the file, check every row (shape, duplicate ids, references), write all or nothing.
 
+A rule repeating a question, or a question filed under several rules, is no error: the result reports
+them as `warnings` and `conflicts` (overlaps.py).
+
 Export: the robot's rules as canonical records (records.py) in the requested format. The API and the
 CLI both call these, inside a transaction they open (`with db.session()`), so an import that fails at
 any point writes nothing.
@@ -10,7 +13,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from pydantic import ValidationError
@@ -18,18 +21,21 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from huida.api.errors import ApiError
+from huida.db import new_id
 from huida.knowledge.importexport.formats import Format
+from huida.knowledge.importexport.overlaps import Conflict, ImportWarning, find_conflicts, repeated_questions
 from huida.knowledge.importexport.records import load_records
 from huida.knowledge.importexport.rows import FileError, RowError, SourceRow, text_problem
 from huida.knowledge.models import Rule
 from huida.knowledge.references import check_references
-from huida.knowledge.schemas import RuleDraft, RuleIn, to_draft
+from huida.knowledge.schemas import RuleDraft, RuleIn, to_drafts
 from huida.knowledge.service import bulk_write
 from huida.robots.models import Robot
 
 MODES = ("append", "replace")
 MAX_TIME_MS = 253402300799999  # 9999-12-31T23:59:59.999Z; larger epochs overflow 64-bit columns sooner or later
 MAX_CATEGORY_NAME = 200  # categories.name is VARCHAR(200)
+CHECK_CHUNK = 2000  # rows validated (and their questions normalised) at a time, between progress reports
 _BRANCH = re.compile(r"^(str|[A-Z]\w*)$")  # pydantic's union-branch tags in error locations ('str', 'QuestionIn')
 
 # (stage, done, total): "read", "check" and "write" in that order; the CLI draws a progress bar from it.
@@ -47,10 +53,14 @@ class ImportResult:
     deleted: int  # rules removed because mode=replace and the file does not hold them
     total: int  # rules the robot has now
     knowledge_version: int
+    warnings: tuple[ImportWarning, ...] = ()  # questions a rule repeats, stored once
+    conflicts: tuple[Conflict, ...] = ()  # questions filed under several rules, stored under each
 
     def entity(self) -> dict[str, Any]:
         return {"imported": self.imported, "replaced": self.replaced, "deleted": self.deleted, "total": self.total,
-                "knowledgeVersion": self.knowledge_version}
+                "knowledgeVersion": self.knowledge_version,
+                "warnings": [w.as_dict() for w in self.warnings], "warningCount": len(self.warnings),
+                "conflicts": [c.as_dict() for c in self.conflicts], "conflictCount": len(self.conflicts)}
 
 
 def import_invalid(errors: Sequence[RowError]) -> ApiError:
@@ -81,17 +91,16 @@ def _limits(draft: RuleDraft) -> list[str]:
     return problems
 
 
-def _draft(row: SourceRow) -> tuple[RuleDraft | None, list[str]]:
+def _rule(row: SourceRow) -> tuple[RuleIn | None, list[str]]:
     if row.error or row.data is None:
         return None, [row.error or "empty row"]
     bad_text = text_problem(row.data)
     if bad_text:
         return None, [bad_text]
     try:
-        draft = to_draft(RuleIn.model_validate(row.data))
+        return RuleIn.model_validate(row.data), []
     except ValidationError as exc:
         return None, [describe(exc)]
-    return draft, _limits(draft)
 
 
 def _duplicate_ids(rows: Sequence[SourceRow]) -> dict[int, str]:
@@ -114,18 +123,29 @@ class CheckedRow:
     draft: RuleDraft
 
 
+def _check_chunk(rows: Sequence[SourceRow], reasons: dict[int, list[str]]) -> list[CheckedRow]:
+    """The chunk's good rows as drafts; the reasons of the bad ones added to `reasons`."""
+    valid: list[tuple[int, RuleIn]] = []
+    for row in rows:
+        rule, problems = _rule(row)
+        reasons[row.line].extend(problems)
+        if rule is not None:
+            valid.append((row.line, rule))
+    checked = [CheckedRow(line, draft) for (line, _), draft in zip(valid, to_drafts([r for _, r in valid]),
+                                                                    strict=True)]
+    for row in checked:
+        reasons[row.line].extend(_limits(row.draft))
+    return checked
+
+
 def check_rows(session: Session, tenant_id: int, robot_id: str, rows: Sequence[SourceRow], *, replace_all: bool,
                progress: Progress = _silent) -> tuple[list[CheckedRow], list[RowError]]:
     """Every row checked; the errors list one entry per bad row (its reasons joined), in file order."""
     reasons: dict[int, list[str]] = defaultdict(list)
     checked: list[CheckedRow] = []
-    for done, row in enumerate(rows, 1):
-        draft, problems = _draft(row)
-        reasons[row.line].extend(problems)
-        if draft is not None:
-            checked.append(CheckedRow(row.line, draft))
-        if done % 2000 == 0:
-            progress("check", done, len(rows))
+    for start in range(0, len(rows), CHECK_CHUNK):
+        checked += _check_chunk(rows[start:start + CHECK_CHUNK], reasons)
+        progress("check", min(start + CHECK_CHUNK, len(rows)), len(rows))
     for line, reason in _duplicate_ids(rows).items():
         reasons[line].append(reason)
     # Menus may point at any rule of the file, even one that is bad for another reason: reporting
@@ -182,8 +202,18 @@ def import_rules(session: Session, tenant_id: int, robot_id: str, data: bytes, f
                                  progress=progress)
     if errors:
         raise import_invalid(errors)
-    return write_rules(session, robot_id, [c.draft for c in checked], replace_all=mode == "replace",
-                       progress=progress)
+    return _write_checked(session, robot_id, checked, replace_all=mode == "replace", progress=progress)
+
+
+def _write_checked(session: Session, robot_id: str, checked: Sequence[CheckedRow], *, replace_all: bool,
+                   progress: Progress) -> ImportResult:
+    """Writes the checked rows; the result also names the repeated questions and the conflicts."""
+    lines = [(c.line, c.draft) for c in checked]
+    for _, draft in lines:  # ids now rather than at insert time, so that the result can name every rule
+        draft.rule_id = draft.rule_id or new_id()
+    conflicts = find_conflicts(session, robot_id, lines, replace_all=replace_all)  # before the write
+    result = write_rules(session, robot_id, [c.draft for c in checked], replace_all=replace_all, progress=progress)
+    return replace(result, warnings=tuple(repeated_questions(lines)), conflicts=tuple(conflicts))
 
 
 def export_rules(session: Session, robot_id: str, fmt: Format) -> bytes:
