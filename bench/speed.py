@@ -25,7 +25,7 @@ import numpy as np  # noqa: E402
 
 from _data import PAIRS, load_kb, load_queries, tasks  # noqa: E402
 from huida.engine.matcher import HybridMatcher, KnowledgeItem, MatcherOptions, read_labelled_pairs  # noqa: E402
-from huida.engine.matcher.engine import PAIR_SIGNALS  # noqa: E402
+from huida.engine.matcher.judging import PAIR_SIGNALS  # noqa: E402
 
 _ZH_PREFIX = ["", "请问", "你好", "您好，", "我想问下", "咨询一下", "麻烦问下", "在吗", "客服", "问一下"]
 _ZH_SUFFIX = ["", "？", "呢", "啊", "谢谢", "急", "怎么办", "可以吗", "是吗", "吧"]

@@ -29,6 +29,12 @@ def _print_report(name: str, body: dict) -> None:
     table.add_row("wrong share of direct answers", str(body.get("wrongShare")))
     table.add_row("thresholds (answer / recommend)",
                   f"{body['thresholds']['answer']:.3f} / {body['thresholds']['recommend']:.3f}")
+    expected = body.get("expected") or {}
+    if expected.get("precision") is not None:
+        table.add_row("expected precision / answer rate (calibration)",
+                      f"{expected['precision']:.3f} / {expected['answerRate']:.3f}")
+    for signal in body.get("signals", []):
+        table.add_row(f"signal {signal['name']}", f"{'on' if signal['on'] else 'off'}: {signal['reason']}")
     console.print(table)
 
 

@@ -30,6 +30,7 @@ from huida.engine.matcher import (
     KnowledgeItem,
     Matcher,
     MatcherOptions,
+    Signal,
     Thresholds,
     build_matcher,
     embedder_from_env,
@@ -90,6 +91,10 @@ class GuardedMatcher:
     def calibrate(self, target_precision: float) -> Thresholds:
         with self.lock:
             return self.matcher.calibrate(target_precision)
+
+    def signals(self) -> tuple[Signal, ...]:
+        with self.lock:
+            return self.matcher.signals()
 
 
 @dataclass(frozen=True)
@@ -170,11 +175,15 @@ def apply_changes(session: Session, current: RobotKnowledge, plan: ChangePlan) -
     return replace(current, version=plan.version, rules=rules)
 
 
-def _store_thresholds(db: Database, robot_id: str, thresholds: Thresholds) -> None:
-    """Shows the calibrated thresholds with the robot's settings (derived values: no version bump)."""
+def _store_calibration(db: Database, snapshot: RobotKnowledge) -> None:
+    """Shows the calibrated thresholds, what they are expected to give and which signals match with the
+    robot's settings (derived values: no version bump)."""
+    t = snapshot.thresholds
+    calibration = {"expectedPrecision": t.expected_precision, "expectedAnswerRate": t.expected_answer_rate,
+                   "signals": [{"name": s.name, "on": s.on, "reason": s.reason} for s in snapshot.matcher.signals()]}
     with db.session() as session:
-        session.execute(update(Robot).where(Robot.robot_id == robot_id).values(
-            calibrated_answer=thresholds.answer, calibrated_recommend=thresholds.recommend))
+        session.execute(update(Robot).where(Robot.robot_id == snapshot.robot_id).values(
+            calibrated_answer=t.answer, calibrated_recommend=t.recommend, calibration=calibration))
 
 
 @dataclass
@@ -203,7 +212,7 @@ class KnowledgeCache:
             if current.target_precision != target_precision:
                 current = replace(current, thresholds=current.matcher.calibrate(target_precision),
                                   target_precision=target_precision)
-                _store_thresholds(self.db, robot_id, current.thresholds)
+                _store_calibration(self.db, current)
             return self._publish(current)
 
     def _lock(self, robot_id: str) -> threading.Lock:
@@ -217,7 +226,7 @@ class KnowledgeCache:
     def _build(self, robot_id: str, target_precision: float) -> RobotKnowledge:
         with self.db.read() as session:
             snapshot = build_knowledge(session, robot_id, target_precision)
-        _store_thresholds(self.db, robot_id, snapshot.thresholds)
+        _store_calibration(self.db, snapshot)
         return snapshot
 
     def _catch_up(self, current: RobotKnowledge, target_precision: float) -> RobotKnowledge:

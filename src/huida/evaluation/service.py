@@ -90,6 +90,9 @@ def report_dict(report: Report, view: RobotView | None = None) -> dict[str, Any]
     if view is not None:
         answer, recommend = view.thresholds()
         body["thresholds"] = {"answer": answer, "recommend": recommend}
+        calibrated = view.knowledge.thresholds
+        body["expected"] = {"precision": calibrated.expected_precision, "answerRate": calibrated.expected_answer_rate}
+        body["signals"] = [{"name": s.name, "on": s.on, "reason": s.reason} for s in view.knowledge.matcher.signals()]
     return body
 
 

@@ -29,6 +29,8 @@ class Robot(Base):
     # Thresholds the matcher calibrated from this knowledge (derived, shown next to the settings).
     calibrated_answer: Mapped[float | None] = mapped_column(default=None)
     calibrated_recommend: Mapped[float | None] = mapped_column(default=None)
+    # What those thresholds are expected to give, and which signals match (derived, read-only).
+    calibration: Mapped[dict[str, Any] | None] = mapped_column(default=None)
     created_at: Mapped[int] = mapped_column(default=now_ms)
     updated_at: Mapped[int] = mapped_column(default=now_ms, onupdate=now_ms)
 

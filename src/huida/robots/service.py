@@ -34,7 +34,8 @@ def list_robots(session: Session, tenant_id: int, page: int, size: int) -> tuple
     return list(robots), total
 
 
-READ_ONLY_SETTINGS = ("calibratedAnswerThreshold", "calibratedRecommendThreshold")
+READ_ONLY_SETTINGS = ("calibratedAnswerThreshold", "calibratedRecommendThreshold", "expectedPrecision",
+                      "expectedAnswerRate", "signals")
 
 
 def merged_settings(current: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
@@ -106,4 +107,7 @@ def robot_entity(robot: Robot, *, with_settings: bool = False) -> dict[str, Any]
         # Read-only: what the matcher calibrated from the knowledge (None until the robot first answers).
         entity["settings"]["calibratedAnswerThreshold"] = robot.calibrated_answer
         entity["settings"]["calibratedRecommendThreshold"] = robot.calibrated_recommend
+        calibration = robot.calibration or {}
+        for key in ("expectedPrecision", "expectedAnswerRate", "signals"):
+            entity["settings"][key] = calibration.get(key)
     return entity

@@ -20,7 +20,7 @@ from huida.engine.matcher.pairs import (
     pairs_for_knowledge,
     read_labelled_pairs,
 )
-from huida.engine.matcher.types import Candidate, KnowledgeItem, Matcher, MatcherOptions, Thresholds
+from huida.engine.matcher.types import Candidate, KnowledgeItem, Matcher, MatcherOptions, Signal, Thresholds
 
 __all__ = [
     "Candidate",
@@ -35,6 +35,7 @@ __all__ = [
     "PairLearning",
     "PairModel",
     "TermAssociations",
+    "Signal",
     "Thresholds",
     "build_matcher",
     "embedder_from_env",

@@ -52,10 +52,20 @@ def calibrate(
         oos_scores = [s.score for s in samples if not s.in_scope]
         answer = max(answer, min(1.0, max(oos_scores, default=0.0) + 1e-6))
     start = int(np.searchsorted(-scores, -answer, side="right"))
+    expected = _expected(scores, correct, weights, answer)
     moderate = _weights(np.array([s.in_scope for s in samples]), min(oos_share, _RECOMMEND_OOS_SHARE))[order]
     recommend = _deepest(scores, top3, moderate, _RECOMMEND_USEFUL, start, 1.0)
     recommend = max(recommend, _budget_cut([s.score for s in samples if not s.in_scope], oos_recommend_budget))
-    return Thresholds(answer=answer, recommend=min(recommend, answer))
+    return Thresholds(answer, min(recommend, answer), *expected)
+
+
+def _expected(scores: np.ndarray, correct: np.ndarray, weights: np.ndarray, answer: float) -> tuple[float, float]:
+    """(precision of direct answers, share of questions answered directly) on the weighted evidence
+    (questions the robot's own words answer verbatim come on top: they are not in the evidence)."""
+    answered = scores >= answer
+    mass = float(weights[answered].sum())
+    precision = float((correct * weights)[answered].sum() / mass) if mass else 1.0
+    return round(precision, 4), round(mass / float(weights.sum()), 4)
 
 
 def _budget_cut(oos_scores: list[float], budget: float) -> float:

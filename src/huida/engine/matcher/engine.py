@@ -8,19 +8,20 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from huida.engine.matcher import terms, training
+from huida.engine.matcher import judging, terms, training
 from huida.engine.matcher.calibration import CvSample, calibrate
 from huida.engine.matcher.classifier import RuleClassifier
 from huida.engine.matcher.dense import DenseVectors
 from huida.engine.matcher.encoder import EncoderScorer
 from huida.engine.matcher.exact import EXACT_SCORE, exact_first, exact_rules
 from huida.engine.matcher.features import Query, rule_features
-from huida.engine.matcher.fusion import Fusion, worth_it
+from huida.engine.matcher.fusion import Fusion
 from huida.engine.matcher.graph import GraphScorer
 from huida.engine.matcher.index import DocScores, LexicalIndex
+from huida.engine.matcher.judging import has_both_labels
 from huida.engine.matcher.pairs import PairLearning, pairs_for_knowledge
 from huida.engine.matcher.postings import Terms
-from huida.engine.matcher.types import Candidate, KnowledgeItem, MatcherOptions, Thresholds
+from huida.engine.matcher.types import Candidate, KnowledgeItem, MatcherOptions, Signal, Thresholds
 from huida.engine.text import Tokenizer, normalize
 
 _POOL_DOCS = 64  # docs pulled by the combined lexical score before grouping by rule
@@ -28,15 +29,6 @@ _POOL_RULES = 20  # candidate rules scored by the fusion
 _EXTRA_RULES = 5  # the classifier's (and the translated question's) best rules always join the candidates
 _RULE_DOCS = 8  # questions of a candidate rule scored exactly: its best ones by the rare-term score
 _WORD_CACHE = 50_000
-# What labelled pairs add, by source: term associations (extra candidates and a feature), the pair model, the
-# pair graph, the pair encoder. Each is used only if it helps the robot's own held-out questions (see refresh).
-CLASSIFIER_SIGNALS = ("clf", "clf_gap")
-PAIR_SIGNALS = {
-    "assoc": ("assoc",),
-    "model": ("pairs",),
-    "graph": ("trans", "trans_gap"),
-    "encoder": ("enc", "enc_gap"),
-}
 
 
 @dataclass(slots=True)
@@ -71,13 +63,15 @@ class HybridMatcher:
         self.thresholds = Thresholds(answer=1.0, recommend=1.0)
         self.stale = True  # knowledge changed since the classifier, fusion and thresholds were learned
         self._samples: list[CvSample] | None = None
+        self.fusion_learned = False  # the last refresh learned the fusion from held-out evidence
+        self.classifier_reason = "not trained yet"
         self._paraphrases = True  # held-out evidence includes real rephrasings (not only perturbed copies)
         self._word_cache: dict[str, list[str]] = {}
         self._known_vectors: dict[str, np.ndarray] = {}  # embeddings of the questions a refresh asks itself
         self._scorers: dict[str, tuple[object, GraphScorer | EncoderScorer]] = {}  # pair signal -> (model, scorer)
         # The pair signals computed: until a refresh judges them (on this robot's own held-out questions),
         # all that pairs taught; afterwards only those that helped.
-        self.pair_signals = self._available_pair_signals()
+        self.pair_signals = self.available_pair_signals()
 
     # kept for callers of the first version
     @property
@@ -132,7 +126,7 @@ class HybridMatcher:
 
     def use_pair_learning(self, learned: PairLearning | None) -> None:
         self.pairs = learned
-        self.pair_signals = self._available_pair_signals()
+        self.pair_signals = self.available_pair_signals()
         self._scorers.clear()
         self._changed()
 
@@ -161,37 +155,36 @@ class HybridMatcher:
         self.index.compact()
         self._word_cache.clear()
         cv = training.plan(self.index.store, opts.cv_queries, opts.oos_share, opts.seed, self.tokenizer)
-        self.pair_signals = self._available_pair_signals()
+        self.pair_signals = self.available_pair_signals()
         cv_clf = self._train_classifier(exclude=np.concatenate([cv.held, cv.hidden]))
         rows = self._cv_rows(cv, cv_clf)
-        left_out = cv_clf is not None and opts.classifier is None and not self._classifier_helps(rows)
+        left_out = cv_clf is not None and opts.classifier is None and not judging.classifier_helps(self, rows)
         if left_out:  # it ranks the robot's own held-out questions no better than the lexical signals
             cv_clf = None
             rows = self._cv_rows(cv, None)
         self.classifier = None if left_out else self._train_classifier(exclude=np.zeros(0, dtype=np.int64))
+        self.classifier_reason = judging.classifier_reason(opts, self.classifier is not None, left_out)
         if self.pair_signals:
-            helpful = self._helpful_pair_signals(rows)
+            helpful = judging.helpful_pair_signals(self, rows)
             if helpful != self.pair_signals:
                 self.pair_signals = helpful  # held-out evidence again, as the robot with only those sees it
                 rows = self._cv_rows(cv, cv_clf)
-        if opts.fusion and _has_both_labels(rows):
+        self.fusion_learned = bool(opts.fusion and has_both_labels(rows) and judging.fusion_helps(rows, opts.seed))
+        if self.fusion_learned:
             verbatim = self._verbatim_rows(cv, cv_clf)
             self.fusion = Fusion.fit([(f, y) for f, y, _ in rows + verbatim], opts.seed)
+        else:  # learned weights would rank the robot's own held-out questions worse than the prior's
+            self.fusion = Fusion.prior()
         self._samples = self._cv_samples(rows)
         self._paraphrases = not cv.synthetic
         self.stale = False
         return self.calibrate(target_precision or opts.target_precision)
 
-    def _classifier_helps(self, rows: list[tuple[np.ndarray, np.ndarray, bool]]) -> bool:
-        """Whether the classifier ranks this robot's own held-out questions better than the lexical signals
-        alone (fusion.worth_it): on uneven knowledge (a few rules with dozens of phrasings, many with one)
-        it pulls questions towards the big rules, and then it must not be used."""
-        if not self.options.fusion or not _has_both_labels(rows):
-            return False  # no evidence that it helps
-        pairs = tuple(col for name in self.pair_signals for col in PAIR_SIGNALS[name])
-        return worth_it([(f, y) for f, y, _ in rows], CLASSIFIER_SIGNALS, self.options.seed, absent=pairs)
+    def signals(self) -> tuple[Signal, ...]:
+        """Which signals take part in this robot's matching, and why (shown with its settings)."""
+        return judging.describe(self)
 
-    def _available_pair_signals(self) -> frozenset[str]:
+    def available_pair_signals(self) -> frozenset[str]:
         pairs = self.pairs
         if pairs is None:
             return frozenset()
@@ -202,22 +195,6 @@ class HybridMatcher:
             "encoder": pairs.encoder is not None,
         }
         return frozenset(name for name, ok in have.items() if ok)
-
-    def _helpful_pair_signals(self, rows: list[tuple[np.ndarray, np.ndarray, bool]]) -> frozenset[str]:
-        """The pair signals that, each on its own, rank this robot's own held-out questions better than none
-        of them (fusion.worth_it): pairs from another split, product or wording may not carry, and then
-        they must not cost anything."""
-        if not self.options.fusion or not _has_both_labels(rows):
-            return frozenset()
-        groups = [(f, y) for f, y, _ in rows]
-        every = tuple(col for name in self.pair_signals for col in PAIR_SIGNALS[name])
-        helpful = set()
-        for name in sorted(self.pair_signals):
-            mine = PAIR_SIGNALS[name]
-            others = tuple(col for col in every if col not in mine)
-            if worth_it(groups, mine, self.options.seed, absent=others):
-                helpful.add(name)
-        return frozenset(helpful)
 
     def calibrate(self, target_precision: float = 0.9) -> Thresholds:
         """Thresholds for a target direct-answer precision, from held-out questions of the knowledge (the
@@ -480,14 +457,6 @@ class HybridMatcher:
         if held is None or held[0] is not model:
             held = self._scorers[name] = (model, kind(model, self.tokenizer))
         return held[1].similarity
-
-
-def _has_both_labels(rows: list[tuple[np.ndarray, np.ndarray, bool]]) -> bool:
-    """Whether held-out evidence holds right and wrong candidates both (else no fusion can be learned)."""
-    if not rows:
-        return False
-    labels = np.concatenate([y for _, y, _ in rows])
-    return 0 < labels.sum() < len(labels)
 
 
 def build_matcher(items: Iterable[KnowledgeItem], options: MatcherOptions | None = None) -> HybridMatcher:

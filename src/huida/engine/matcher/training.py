@@ -41,9 +41,11 @@ def plan(store, max_queries: int, oos_share: float, seed: int, tokenizer: Tokeni
     rules = store.doc_rule.view[docs]
     sizes = np.bincount(rules, minlength=len(store.rule_ids))
     in_hidden = np.isin(rules, _hidden_rules(rng, np.unique(rules)))
+    held = _sample(rng, _balanced(rng, store, docs[(sizes[rules] >= 2) & ~in_hidden]), max_queries)
+    if len(held) < _MIN_HELD:  # few real paraphrases: every question may be simulated out of scope (below)
+        in_hidden[:] = False
+        held = _sample(rng, _balanced(rng, store, docs[sizes[rules] >= 2]), max_queries)
     known = docs[~in_hidden]
-    multi = docs[(sizes[rules] >= 2) & ~in_hidden]
-    held = np.sort(rng.choice(multi, min(max_queries, len(multi)), replace=False)) if len(multi) else multi
     synthetic: list[tuple[str, int]] = []
     if len(held) < _MIN_HELD:
         synthetic = _synthetic(store, known, rng, max(_MIN_HELD, max_queries // 4), tokenizer or Tokenizer())
@@ -65,6 +67,27 @@ def plan(store, max_queries: int, oos_share: float, seed: int, tokenizer: Tokeni
 
 
 _HIDDEN_SHARE = 1 / 3
+
+
+def _balanced(rng: np.random.Generator, store, docs: np.ndarray) -> np.ndarray:
+    """At most as many docs of a rule as the median rule has: on uneven knowledge (one rule with sixty
+    phrasings, the rest with two) the evidence would otherwise be mostly the big rule's, and the fusion
+    would learn to favour big rules over the right one."""
+    if not len(docs):
+        return docs
+    owners = store.doc_rule.view[docs]
+    counts = np.bincount(owners)
+    cap = max(2, int(np.median(counts[counts > 0])))
+    shuffled = rng.permutation(docs)
+    owners = store.doc_rule.view[shuffled]
+    order = np.argsort(owners, kind="stable")
+    shuffled, owners = shuffled[order], owners[order]
+    rank = np.arange(len(owners)) - np.searchsorted(owners, owners, side="left")
+    return shuffled[rank < cap]
+
+
+def _sample(rng: np.random.Generator, docs: np.ndarray, n: int) -> np.ndarray:
+    return np.sort(rng.choice(docs, min(n, len(docs)), replace=False)) if len(docs) else docs
 
 
 def _hidden_rules(rng: np.random.Generator, codes: np.ndarray) -> np.ndarray:

@@ -29,6 +29,19 @@ class Candidate:
 class Thresholds:
     answer: float  # >= answer -> answer directly
     recommend: float  # recommend <= score < answer -> recommend top questions
+    # What the held-out evidence expects at these thresholds, at the calibration's out-of-scope share:
+    # the share of direct answers that are right, and the share of questions answered directly.
+    expected_precision: float | None = None
+    expected_answer_rate: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Signal:
+    """One signal of the matcher: whether it takes part in this robot's matching, and why."""
+
+    name: str
+    on: bool
+    reason: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,3 +80,5 @@ class Matcher(Protocol):
     def learn_pairs(self, pairs: Iterable[tuple[str, str]]) -> None: ...
 
     def calibrate(self, target_precision: float = 0.9) -> Thresholds: ...
+
+    def signals(self) -> tuple[Signal, ...]: ...
