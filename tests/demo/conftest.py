@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
+import httpx
 import pytest
 
 from huida.context import AppContext, build_context
+from huida.demo.seed import DemoInfo, ensure_demo
 from tests.support.backends import postgres_database
-from tests.support.server import settings_for_tests
+from tests.support.server import serve_app, settings_for_tests
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
@@ -41,3 +43,16 @@ def fresh_ctx(fresh_db_url: str, tmp_path: Path) -> Iterator[AppContext]:
         yield ctx
     finally:
         ctx.db.dispose()
+
+
+@contextmanager
+def demo_admin(ctx: AppContext) -> Iterator[tuple[httpx.Client, DemoInfo]]:
+    """The demo seeded as `huida serve` seeds it on the first start, served, and a client logged in as its admin."""
+    info = ensure_demo(ctx)
+    assert info is not None
+    with serve_app(ctx) as base_url, httpx.Client(base_url=base_url, timeout=30) as http:
+        login = http.post("/v10/commons/integration/token", json={"username": info.username,
+                                                                  "password": info.password})
+        assert login.status_code == 200, login.text
+        http.headers["token"] = login.json()["entity"]["token"]
+        yield http, info

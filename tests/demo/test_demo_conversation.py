@@ -18,9 +18,8 @@ import pytest
 
 from huida.context import AppContext
 from huida.demo.faq import TEXT_RULES
-from huida.demo.seed import ensure_demo
 from huida.robots.settings import DEFAULT_SMALL_TALK
-from tests.support.server import serve_app
+from tests.demo.conftest import demo_admin
 
 SMALL_TALK = {entry["name"]: entry["reply"] for entry in DEFAULT_SMALL_TALK}
 ANSWERS = {rule_id: answer for rule_id, _, _, answer in TEXT_RULES}
@@ -46,13 +45,7 @@ class Visitor:
 @pytest.fixture
 def visitor(fresh_ctx: AppContext) -> Iterator[Visitor]:
     """The demo exactly as `huida serve` creates it on the first start, and its admin's token."""
-    info = ensure_demo(fresh_ctx)
-    assert info is not None
-    with serve_app(fresh_ctx) as base_url, httpx.Client(base_url=base_url, timeout=30) as http:
-        login = http.post("/v10/commons/integration/token", json={"username": info.username,
-                                                                  "password": info.password})
-        assert login.status_code == 200, login.text
-        http.headers["token"] = login.json()["entity"]["token"]
+    with demo_admin(fresh_ctx) as (http, info):
         yield Visitor(http, info.tenant_id, info.robot_id)
 
 

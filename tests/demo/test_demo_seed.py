@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import httpx
 from sqlalchemy import select
 
 from huida.context import AppContext
@@ -14,8 +13,8 @@ from huida.knowledge.service import rule_entity
 from huida.materials.models import Media, NewsArticle
 from huida.robots.models import Robot
 from huida.robots.settings import resolve_settings
+from tests.demo.conftest import demo_admin
 from tests.materials.imaging import open_image
-from tests.support.server import serve_app
 
 
 def demo_rules(ctx: AppContext, robot_id: str) -> dict[str, dict[str, Any]]:
@@ -82,13 +81,7 @@ def test_first_call_seeds_second_call_does_nothing(fresh_ctx: AppContext) -> Non
 
 
 def test_admin_logs_in_and_finds_the_demo_rules(fresh_ctx: AppContext) -> None:
-    info = ensure_demo(fresh_ctx)
-    assert info is not None
-    with serve_app(fresh_ctx) as base_url, httpx.Client(base_url=base_url, timeout=30) as http:
-        login = http.post("/v10/commons/integration/token", json={"username": info.username,
-                                                                  "password": info.password})
-        assert login.status_code == 200, login.text
-        http.headers["token"] = login.json()["entity"]["token"]
+    with demo_admin(fresh_ctx) as (http, info):
         rules_url = f"/v10/tenants/{info.tenant_id}/knowledge/robots/{info.robot_id}/rules"
         found = http.get(f"{rules_url}/search", params={"q": "退货", "per_page": 50}).json()
         assert found["status"] == "OK" and found["totalElements"] >= 2
