@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from huida.engine.matcher.exact import exact_key
 from huida.engine.text import normalize
 
 DAY_MS = 86_400_000
@@ -84,7 +85,7 @@ class Overlaps:
 
 def question_key(text: str) -> str:
     """The identity of a question: the project's normalisation, spaces (and so punctuation) ignored."""
-    return normalize(text).replace(" ", "")
+    return exact_key(normalize(text))
 
 
 def duplicate_questions(rules: Iterable[HasQuestions]) -> list[DuplicateQuestion]:

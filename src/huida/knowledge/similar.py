@@ -9,19 +9,18 @@ rules to report a question filed under several rules.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from huida.engine.matcher.exact import exact_key
 from huida.engine.text import normalize_many
 
-_SPACE = re.compile(r" (?!\d)|(?<!\d) ")  # normalize leaves single spaces; keep only digit<space>digit
 _RAW = "\x00"  # prefix of the key of a question normalize empties ("？？", "👍"); normalized text holds no NUL
 
 
 def _key(text: str, normalized: str) -> str:
-    key = _SPACE.sub("", normalized) if " " in normalized else normalized
+    key = exact_key(normalized)
     return key if key else _RAW + text.strip()
 
 

@@ -11,15 +11,21 @@ is among the docs the search pulls first anyway; only those tied at the top are 
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 EXACT_SCORE = 1.0
 _TIE = 1e-6  # float noise between two cosines of 1
 
 
+_SPACE = re.compile(r" (?!\d)|(?<!\d) ")  # normalize leaves single spaces; only digit<space>digit means something
+
+
 def exact_key(normalized: str) -> str:
-    """What two questions share when they are the same up to normalisation and spaces."""
-    return normalized.replace(" ", "")
+    """What two questions share when they are the same up to normalisation and spaces (a space between two
+    digits stays: "1 2" is not "12"). One definition for the matcher, imports and knowledge health."""
+    return _SPACE.sub("", normalized) if " " in normalized else normalized
 
 
 def exact_rules(store, normalized: str, pool: np.ndarray, combined: np.ndarray) -> dict[int, int]:
