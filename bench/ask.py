@@ -52,7 +52,7 @@ from huida.auth.security import issue_token  # noqa: E402
 from huida.auth.service import create_tenant  # noqa: E402
 from huida.config import Settings  # noqa: E402
 from huida.context import AppContext, build_context  # noqa: E402
-from huida.conversation.knowledge import build_knowledge  # noqa: E402
+from huida.conversation.knowledge import CalibrationTarget, build_knowledge  # noqa: E402
 from huida.conversation.service import RobotView  # noqa: E402
 from huida.demo.faq import load_demo_knowledge  # noqa: E402
 from huida.engine.dialogue import types as t  # noqa: E402
@@ -273,7 +273,8 @@ def engine_rows(ctx: AppContext, prepared: Prepared, questions: list[str], count
         session.expunge(robot)
         settings = resolve_settings(robot.settings)
         start = time.perf_counter()
-        knowledge = build_knowledge(session, prepared.bq_robot, settings.targetPrecision)
+        target = CalibrationTarget(settings.targetPrecision, settings.outOfScopeShare)
+        knowledge = build_knowledge(session, prepared.bq_robot, target)
         built = time.perf_counter() - start
     config = RobotView(robot, settings, knowledge).config()
     context = StrategyContext()

@@ -67,3 +67,25 @@ def test_settings_and_hit_test_say_what_the_calibration_expects_and_which_signal
     changed = api.put(f"/robots/{robot}", json={"settings": {**settings, "recommendMax": 3}})
     assert changed.status_code == 200, changed.text
     assert api.get(f"/robots/{robot}").json()["entity"]["settings"]["recommendMax"] == 3
+
+
+def test_a_robot_whose_traffic_is_mostly_in_scope_answers_more(api: Api) -> None:
+    """outOfScopeShare: the share of questions the knowledge cannot answer at which the target precision must
+    hold. Lower, the thresholds may be lower and the expected answer rate higher; the settings show both."""
+    robot = api.new_robot()
+    for i, (topic, phrasings) in enumerate({
+        "退款": ["怎么申请退款", "如何办理退款", "退款流程是什么", "我想退款"],
+        "发票": ["怎么开发票", "发票如何申请", "可以开增值税发票吗", "开票流程"],
+        "运费": ["运费怎么算", "邮费多少钱", "包邮吗", "快递费谁出"],
+        "会员": ["会员有什么权益", "怎么成为会员", "会员等级怎么升", "会员积分怎么用"],
+    }.items()):
+        api.new_rule(robot, phrasings, f"{topic}的答案", id=f"r{i}")
+    shares = {}
+    for share in (0.9, 0.0):
+        settings = api.ok("PUT", f"/robots/{robot}", json={"settings": {"outOfScopeShare": share}})["settings"]
+        assert settings["outOfScopeShare"] == share
+        entity = hit_test(api, robot, "退款怎么弄")
+        shares[share] = (entity["calibrated"]["answer"], entity["expected"]["answerRate"])
+    assert shares[0.0][0] < shares[0.9][0] and shares[0.0][1] > shares[0.9][1], shares
+    bad = api.put(f"/robots/{robot}", json={"settings": {"outOfScopeShare": 1.5}})
+    assert bad.status_code == 400 and bad.json()["errorCode"] == "INVALID_PARAMETER"

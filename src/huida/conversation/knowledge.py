@@ -88,13 +88,21 @@ class GuardedMatcher:
             for item in upserts:
                 self.matcher.upsert(item)
 
-    def calibrate(self, target_precision: float) -> Thresholds:
+    def calibrate(self, target: CalibrationTarget) -> Thresholds:
         with self.lock:
-            return self.matcher.calibrate(target_precision)
+            return self.matcher.calibrate(target.precision, target.oos_share)
 
     def signals(self) -> tuple[Signal, ...]:
         with self.lock:
             return self.matcher.signals()
+
+
+@dataclass(frozen=True)
+class CalibrationTarget:
+    """What a robot's thresholds are calibrated for (robot settings targetPrecision, outOfScopeShare)."""
+
+    precision: float = 0.9
+    oos_share: float = 0.7
 
 
 @dataclass(frozen=True)
@@ -106,7 +114,7 @@ class RobotKnowledge:
     rules: dict[str, t.RuleView]
     matcher: GuardedMatcher
     thresholds: Thresholds
-    target_precision: float
+    target: CalibrationTarget
     questions: int  # indexed questions when built: decides whether a rebuild can run on the request path
 
     def rule(self, rule_id: str) -> t.RuleView | None:
@@ -116,21 +124,22 @@ class RobotKnowledge:
         return self.matcher.search(question, k)
 
 
-def build_knowledge(session: Session, robot_id: str, target_precision: float) -> RobotKnowledge:
+def build_knowledge(session: Session, robot_id: str, target: CalibrationTarget) -> RobotKnowledge:
     """Reads every rule and trains a new matcher (with what the robot has learned)."""
     # The version is read in the same snapshot as the rules, so the label always matches the content.
     version = session.scalar(select(Robot.knowledge_version).where(Robot.robot_id == robot_id)) or 0
     rules = session.scalars(select(Rule).where(Rule.robot_id == robot_id).order_by(Rule.pk)).all()
     items = [item for rule in rules if (item := _item(rule)) is not None]
-    matcher = build_matcher(items, MatcherOptions(target_precision=target_precision, embedder=process_embedder(),
-                                                  pairs=load_pair_model(session, robot_id)))
+    options = MatcherOptions(target_precision=target.precision, oos_share=target.oos_share,
+                             embedder=process_embedder(), pairs=load_pair_model(session, robot_id))
+    matcher = build_matcher(items, options)
     thresholds = matcher.thresholds
     pairs = learned_pairs(session, robot_id)
     if pairs:
         matcher.learn_pairs(pairs)
-        thresholds = matcher.refresh(target_precision)
+        thresholds = matcher.refresh(target.precision)
     views = {rule.rule_id: _rule_view(rule) for rule in rules}
-    return RobotKnowledge(robot_id, version, views, GuardedMatcher(matcher), thresholds, target_precision,
+    return RobotKnowledge(robot_id, version, views, GuardedMatcher(matcher), thresholds, target,
                           sum(len(i.questions) for i in items))
 
 
@@ -199,19 +208,18 @@ class KnowledgeCache:
     _background: ThreadPoolExecutor = field(
         default_factory=lambda: ThreadPoolExecutor(max_workers=1, thread_name_prefix="knowledge"))
 
-    def get(self, robot_id: str, version: int, target_precision: float) -> RobotKnowledge:
+    def get(self, robot_id: str, version: int, target: CalibrationTarget) -> RobotKnowledge:
         current = self._snapshots.get(robot_id)
-        if current is not None and current.version >= version and current.target_precision == target_precision:
+        if current is not None and current.version >= version and current.target == target:
             return current
         with self._lock(robot_id):
             current = self._snapshots.get(robot_id)
             if current is None:
-                return self._publish(self._build(robot_id, target_precision))
+                return self._publish(self._build(robot_id, target))
             if current.version < version:
-                current = self._catch_up(current, target_precision)
-            if current.target_precision != target_precision:
-                current = replace(current, thresholds=current.matcher.calibrate(target_precision),
-                                  target_precision=target_precision)
+                current = self._catch_up(current, target)
+            if current.target != target:
+                current = replace(current, thresholds=current.matcher.calibrate(target), target=target)
                 _store_calibration(self.db, current)
             return self._publish(current)
 
@@ -223,13 +231,13 @@ class KnowledgeCache:
         self._snapshots[snapshot.robot_id] = snapshot
         return snapshot
 
-    def _build(self, robot_id: str, target_precision: float) -> RobotKnowledge:
+    def _build(self, robot_id: str, target: CalibrationTarget) -> RobotKnowledge:
         with self.db.read() as session:
-            snapshot = build_knowledge(session, robot_id, target_precision)
+            snapshot = build_knowledge(session, robot_id, target)
         _store_calibration(self.db, snapshot)
         return snapshot
 
-    def _catch_up(self, current: RobotKnowledge, target_precision: float) -> RobotKnowledge:
+    def _catch_up(self, current: RobotKnowledge, target: CalibrationTarget) -> RobotKnowledge:
         with self.db.read() as session:
             plan = plan_changes(session, current.robot_id, current.version)
             if not plan.rebuild:
@@ -238,7 +246,7 @@ class KnowledgeCache:
                     self.schedule_refresh(current.robot_id)
                 return updated
         if current.questions <= SYNC_REBUILD_QUESTIONS:
-            return self._build(current.robot_id, target_precision)
+            return self._build(current.robot_id, target)
         self._rebuild_in_background(current.robot_id)
         return current  # a large robot keeps answering from what it knows until the rebuild lands
 
@@ -265,7 +273,7 @@ class KnowledgeCache:
             current = self._snapshots.get(robot_id)
             if current is None:
                 return
-            fresh = self._build(robot_id, current.target_precision)
+            fresh = self._build(robot_id, current.target)
             with self._lock(robot_id):
                 latest = self._snapshots.get(robot_id, fresh)
                 if latest.version > fresh.version:  # changes landed meanwhile: replay them on the new one

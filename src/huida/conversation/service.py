@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from huida.api.errors import ApiError, bad_request
 from huida.context import AppContext
-from huida.conversation.knowledge import KnowledgeCache, RobotKnowledge
+from huida.conversation.knowledge import CalibrationTarget, KnowledgeCache, RobotKnowledge
 from huida.conversation.models import ChatSession, Message
 from huida.conversation.render import Renderer, media_type, plain_text
 from huida.conversation.sessions import RECENT_KEPT, Visitor, open_session
@@ -133,7 +133,8 @@ class ConversationService:
             robot = get_robot(session, tenant_id, robot_id)
             session.expunge(robot)
         settings = resolve_settings(robot.settings)
-        knowledge = self.cache.get(robot_id, robot.knowledge_version, settings.targetPrecision)
+        target = CalibrationTarget(settings.targetPrecision, settings.outOfScopeShare)
+        knowledge = self.cache.get(robot_id, robot.knowledge_version, target)
         return RobotView(robot, settings, knowledge)
 
     def renderer(self, session: Session, view: RobotView) -> Renderer:

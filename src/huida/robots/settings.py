@@ -107,6 +107,10 @@ class RobotSettings(BaseModel):
     answerThreshold: float | None = Field(None, ge=0, le=1)
     recommendThreshold: float | None = Field(None, ge=0, le=1)
     targetPrecision: float = Field(0.9, gt=0, le=1)
+    # The share of visitors' questions the knowledge cannot answer at which targetPrecision must still hold
+    # (live customer-service traffic: 35-70%). Lower it when the robot's traffic is mostly in scope: it
+    # answers more directly (settings show expectedPrecision and expectedAnswerRate).
+    outOfScopeShare: float = Field(0.7, ge=0, le=0.95)
     recommendTitle: str = Field("您是不是要咨询以下问题：", max_length=200)
     recommendMax: int = Field(5, ge=1, le=10)
     sessionTimeoutMinutes: int = Field(30, ge=1, le=7 * 24 * 60)

@@ -196,16 +196,18 @@ class HybridMatcher:
         }
         return frozenset(name for name, ok in have.items() if ok)
 
-    def calibrate(self, target_precision: float = 0.9) -> Thresholds:
-        """Thresholds for a target direct-answer precision, from held-out questions of the knowledge (the
-        held-out evidence of the last refresh is kept, so changing the target is instant)."""
+    def calibrate(self, target_precision: float = 0.9, oos_share: float | None = None) -> Thresholds:
+        """Thresholds for a target direct-answer precision at an out-of-scope share (default: the options'),
+        from held-out questions of the knowledge (the held-out evidence of the last refresh is kept, so
+        changing the target is instant)."""
         if self._samples is None:
             opts = self.options
             cv = training.plan(self.index.store, opts.cv_queries, opts.oos_share, opts.seed, self.tokenizer)
             self._samples = self._cv_samples(self._cv_rows(cv, self.classifier))
             self._paraphrases = not cv.synthetic
         opts = self.options
-        self.thresholds = calibrate(self._samples, target_precision, opts.oos_share, self._paraphrases,
+        share = opts.oos_share if oos_share is None else oos_share
+        self.thresholds = calibrate(self._samples, target_precision, share, self._paraphrases,
                                     opts.oos_recommend_budget)
         return self.thresholds
 
