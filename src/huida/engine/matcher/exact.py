@@ -15,6 +15,8 @@ import re
 
 import numpy as np
 
+from huida.engine.matcher.store import DocStore
+
 EXACT_SCORE = 1.0
 _TIE = 1e-6  # float noise between two cosines of 1
 
@@ -28,7 +30,7 @@ def exact_key(normalized: str) -> str:
     return _SPACE.sub("", normalized) if " " in normalized else normalized
 
 
-def exact_rules(store, normalized: str, pool: np.ndarray, combined: np.ndarray) -> dict[int, int]:
+def exact_rules(store: DocStore, normalized: str, pool: np.ndarray, combined: np.ndarray) -> dict[int, int]:
     """Rule code -> doc, for the owner-written (not learned) live questions equal to the text among the
     `pool` docs (best first by the `combined` lexical score) tied with the best."""
     if not len(pool):
