@@ -1,10 +1,12 @@
 """Held-out evidence from the robot's own knowledge, for learning the fusion and calibrating thresholds.
 
 In scope: a similar question is held out and asked against the rest of the knowledge (its own rule keeps
-its other phrasings). Out of scope: a question's whole rule is hidden, so any answer is wrong - the best
-stand-in for visitors asking what the robot does not know. Robots whose rules have a single question get
-perturbed questions (words dropped, added, replaced or swapped, homophones, typos) as in-scope evidence
-instead; that evidence teaches the fusion but is not trusted for precision (see calibration.py).
+its other phrasings); no rule gives more of them than the median rule has, so big rules do not dominate.
+Out of scope: a question's whole rule is hidden, so any answer is wrong - the best stand-in for visitors
+asking what the robot does not know; these come from a third of the rules, which the classifier of the
+held-out evidence never sees (as it never sees a visitor's unknown intent). Robots whose rules have a
+single question get perturbed questions (words dropped, added, replaced or swapped, homophones, typos) as
+in-scope evidence instead; that evidence teaches the fusion but is not trusted for precision (see calibration.py).
 Verbatim: with perturbed evidence, also a few stored questions asked as they are, which visitors do; only
 the fusion learns from them (what a word-for-word match is worth), never the calibration (how often
 visitors ask so is unknown). Real paraphrases teach that already; there they only blunted confidence.
