@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from huida.conversation.service import ConversationService, strategy_context
+from huida.conversation.knowledge import expected_view, signal_views
+from huida.conversation.service import ConversationService
 from huida.db import now_ms
-from huida.engine.dialogue import types as t
 from huida.engine.dialogue.policy import decide
 from huida.engine.text import normalize
 
@@ -25,15 +25,12 @@ def hit_test(service: ConversationService, tenant_id: int, robot_id: str, questi
     candidates = candidates[:top_k]
     # The policy's own decision for a new visitor (the steps before matching included: small talk, a
     # request for a person, a stored question asked word for word).
-    situation = t.Situation(t.Turn("TEXT", question), normalize(question), t.SessionView(), view.config(),
-                            view.knowledge, strategy_context(view.settings, None, None), now)
-    decision = decide(situation)
+    decision = decide(view.first_turn(question))
     answer, recommend = view.thresholds()
     calibrated = view.knowledge.thresholds
     return {"decision": decision.answer_type, "answerSource": decision.answer_source,
             "ruleId": decision.rule.rule_id if decision.rule else None,
             "thresholds": {"answer": answer, "recommend": recommend},
             "calibrated": {"answer": calibrated.answer, "recommend": calibrated.recommend},
-            "expected": {"precision": calibrated.expected_precision, "answerRate": calibrated.expected_answer_rate},
-            "signals": [{"name": s.name, "on": s.on, "reason": s.reason} for s in view.knowledge.matcher.signals()],
+            "expected": expected_view(calibrated), "signals": signal_views(view.knowledge),
             "candidates": candidates}

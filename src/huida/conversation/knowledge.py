@@ -19,6 +19,7 @@ from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -184,12 +185,22 @@ def apply_changes(session: Session, current: RobotKnowledge, plan: ChangePlan) -
     return replace(current, version=plan.version, rules=rules)
 
 
+def expected_view(thresholds: Thresholds) -> dict[str, float | None]:
+    """What the calibrated thresholds are expected to give (hit test, evaluation)."""
+    return {"precision": thresholds.expected_precision, "answerRate": thresholds.expected_answer_rate}
+
+
+def signal_views(knowledge: RobotKnowledge) -> list[dict[str, Any]]:
+    """Each signal of the robot's matcher: on or off, and why (settings, hit test, evaluation)."""
+    return [{"name": s.name, "on": s.on, "reason": s.reason} for s in knowledge.matcher.signals()]
+
+
 def _store_calibration(db: Database, snapshot: RobotKnowledge) -> None:
     """Shows the calibrated thresholds, what they are expected to give and which signals match with the
     robot's settings (derived values: no version bump)."""
     t = snapshot.thresholds
     calibration = {"expectedPrecision": t.expected_precision, "expectedAnswerRate": t.expected_answer_rate,
-                   "signals": [{"name": s.name, "on": s.on, "reason": s.reason} for s in snapshot.matcher.signals()]}
+                   "signals": signal_views(snapshot)}
     with db.session() as session:
         session.execute(update(Robot).where(Robot.robot_id == snapshot.robot_id).values(
             calibrated_answer=t.answer, calibrated_recommend=t.recommend, calibration=calibration))

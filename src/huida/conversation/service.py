@@ -88,6 +88,13 @@ class RobotView:
         recommend = s.recommendThreshold if s.recommendThreshold is not None else calibrated.recommend
         return answer, min(recommend, answer)
 
+    def first_turn(self, text: str, config: t.PolicyConfig | None = None,
+                   context: StrategyContext | None = None) -> t.Situation:
+        """A new visitor's first text turn, as the hit test and evaluations ask the policy (pass `config`
+        and `context` when asking many questions: they are the same for each)."""
+        return t.Situation(t.Turn("TEXT", text), normalize(text), t.SessionView(), config or self.config(),
+                           self.knowledge, context or strategy_context(self.settings, None, None), now_ms())
+
     def config(self) -> t.PolicyConfig:
         s = self.settings
         answer, recommend = self.thresholds()

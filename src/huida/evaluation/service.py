@@ -17,12 +17,11 @@ from huida.api.errors import ApiError
 from huida.auth.service import create_tenant
 from huida.config import Settings
 from huida.context import build_context
+from huida.conversation.knowledge import expected_view, signal_views
 from huida.conversation.service import ConversationService, RobotView, strategy_context
-from huida.db import now_ms
 from huida.engine.dialogue import types as t
 from huida.engine.dialogue.policy import answerable, decide
 from huida.engine.evaluation import Decision, LabelledQuery, Report, evaluate
-from huida.engine.text import normalize
 from huida.knowledge.importexport.formats import detect_format
 from huida.knowledge.importexport.service import import_rules
 from huida.learning.training import train_pairs
@@ -65,15 +64,11 @@ def evaluate_view(view: RobotView, queries: Iterable[LabelledQuery]) -> Report:
     context = strategy_context(view.settings, None, None)
 
     def rank(text: str) -> Sequence[t.Candidate]:
-        now = now_ms()
-        situation = t.Situation(t.Turn("TEXT", text), normalize(text), t.SessionView(), config, view.knowledge,
-                                context, now)
+        situation = view.first_turn(text, config, context)
         return [c for c, _ in answerable(situation, view.knowledge.search(text, SEARCH_DEPTH))]
 
     def policy(text: str, _ranked: Sequence[t.Candidate]) -> Decision:
-        situation = t.Situation(t.Turn("TEXT", text), normalize(text), t.SessionView(), config, view.knowledge,
-                                context, now_ms())
-        return _as_decision(decide(situation))
+        return _as_decision(decide(view.first_turn(text, config, context)))
 
     return evaluate(queries, rank, policy)
 
@@ -90,9 +85,8 @@ def report_dict(report: Report, view: RobotView | None = None) -> dict[str, Any]
     if view is not None:
         answer, recommend = view.thresholds()
         body["thresholds"] = {"answer": answer, "recommend": recommend}
-        calibrated = view.knowledge.thresholds
-        body["expected"] = {"precision": calibrated.expected_precision, "answerRate": calibrated.expected_answer_rate}
-        body["signals"] = [{"name": s.name, "on": s.on, "reason": s.reason} for s in view.knowledge.matcher.signals()]
+        body["expected"] = expected_view(view.knowledge.thresholds)
+        body["signals"] = signal_views(view.knowledge)
     return body
 
 

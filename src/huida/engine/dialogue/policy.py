@@ -113,7 +113,10 @@ BEFORE_MATCHING: tuple[Callable[[t.Situation], t.Decision | None], ...] = (
 )
 
 
-def answerable(s: t.Situation, candidates: Sequence[t.Candidate]) -> list[tuple[t.Candidate, t.RuleView]]:
+Found = list[tuple[t.Candidate, t.RuleView]]  # candidates whose rule may answer now, with that rule
+
+
+def answerable(s: t.Situation, candidates: Sequence[t.Candidate]) -> Found:
     """Candidates whose rule exists and may answer now (enabled, inside its time window)."""
     out = []
     for candidate in candidates:
@@ -132,12 +135,9 @@ def match_verdict(top_score: float | None, config: t.PolicyConfig) -> str:
     return t.DEFAULT
 
 
-def recommendations(s: t.Situation, found: list[tuple[t.Candidate, t.RuleView]]) -> tuple[t.Candidate, ...]:
+def recommendations(s: t.Situation, found: Found) -> tuple[t.Candidate, ...]:
     picked = [(c, rule) for c, rule in found if c.score >= s.config.recommend_threshold][: s.config.recommend_max]
     return tuple(t.Candidate(c.rule_id, rule.standard_question, c.score) for c, rule in picked)
-
-
-Found = list[tuple[t.Candidate, t.RuleView]]
 
 
 def exact_step(s: t.Situation, found: Found) -> t.Decision | None:
@@ -146,7 +146,7 @@ def exact_step(s: t.Situation, found: Found) -> t.Decision | None:
     exact = [(c, rule) for c, rule in found if c.exact]
     if len(exact) == 1:
         candidate, rule = exact[0]
-        return replace(rule_reply(s, rule, t.SOURCE_RULE, candidate.score), candidates=_of(found))
+        return _rule_answer(s, candidate, rule, found)
     if exact:
         shown = tuple(t.Candidate(c.rule_id, rule.standard_question, c.score, True) for c, rule in exact)
         return t.Decision(t.RECOMMEND, t.SOURCE_RECOMMEND, recommendations=shown[: s.config.recommend_max],
@@ -157,7 +157,7 @@ def exact_step(s: t.Situation, found: Found) -> t.Decision | None:
 def answer_step(s: t.Situation, found: Found) -> t.Decision | None:
     if found and match_verdict(found[0][0].score, s.config) == t.BEST_ANSWER:
         candidate, rule = found[0]
-        return replace(rule_reply(s, rule, t.SOURCE_RULE, candidate.score), candidates=_of(found))
+        return _rule_answer(s, candidate, rule, found)
     return None
 
 
@@ -166,6 +166,10 @@ def recommend_step(s: t.Situation, found: Found) -> t.Decision | None:
         return t.Decision(t.RECOMMEND, t.SOURCE_RECOMMEND, recommendations=recommendations(s, found),
                           score=found[0][0].score, candidates=_of(found))
     return None
+
+
+def _rule_answer(s: t.Situation, candidate: t.Candidate, rule: t.RuleView, found: Found) -> t.Decision:
+    return replace(rule_reply(s, rule, t.SOURCE_RULE, candidate.score), candidates=_of(found))
 
 
 def _of(found: Found) -> tuple[t.Candidate, ...]:
