@@ -6,12 +6,14 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 
 from huida import __version__
 from huida.api.errors import install_error_handlers
 from huida.api.health import router as health_router
 from huida.api.middleware import BodyLimitMiddleware, RequestLogMiddleware
+from huida.api.openapi import install_openapi
+from huida.api.textcheck import refuse_control_characters
 from huida.auth.routes import router as auth_router
 from huida.channels.aily.routes import routers as aily_routers
 from huida.channels.feishu.routes import routers as feishu_routers
@@ -64,6 +66,8 @@ def create_app(settings: Settings | None = None, *, ctx: AppContext | None = Non
         description="Huida (回答): a self-hosted customer-service robot server. "
         "Easemob-compatible robot open API under /v10.",
         lifespan=lifespan,
+        # On the app, not on each router: a route family added later refuses control characters as well.
+        dependencies=[Depends(refuse_control_characters)],
     )
     app.state.ctx = ctx
     install_error_handlers(app)
@@ -72,4 +76,5 @@ def create_app(settings: Settings | None = None, *, ctx: AppContext | None = Non
         app.add_middleware(RequestLogMiddleware)
     for router in ROUTERS:
         app.include_router(router)
+    install_openapi(app)  # the served /openapi.json, corrected to what the routes really answer
     return app

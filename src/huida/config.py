@@ -39,11 +39,17 @@ class Settings:
     run_worker: bool = True
     log_requests: bool = True
     # Background jobs (huida.jobs) and webhook delivery.
-    worker_concurrency: int = 4
+    worker_concurrency: int = 16  # threads: deliveries to slow receivers wait on the network, not the CPU
     job_lease_seconds: float = 30.0
     job_poll_seconds: float = 1.0
     job_backoff_scale: float = 1.0  # multiplies every retry delay; tests shrink hours to seconds
     webhook_timeout_seconds: float = 5.0
+    webhook_max_in_flight: int = 32  # caps every subscription's maxInFlight (concurrent deliveries)
+    # Login throttling (auth/throttle.py): failed passwords allowed per account and per client address
+    # before exponential back-off locks them; 0 turns that count off.
+    login_account_attempts: int = 5
+    login_address_attempts: int = 20
+    login_lock_seconds: float = 1.0  # the first lock; each further failure doubles it, up to 15 minutes
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -76,9 +82,13 @@ def load_settings() -> Settings:
         webhook_allow_private=_env_bool("HUIDA_WEBHOOK_ALLOW_PRIVATE"),
         run_worker=_env_bool("HUIDA_RUN_WORKER", True),
         log_requests=_env_bool("HUIDA_LOG_REQUESTS", True),
-        worker_concurrency=_env_int("HUIDA_WORKER_CONCURRENCY", 4),
+        worker_concurrency=_env_int("HUIDA_WORKER_CONCURRENCY", 16),
         job_lease_seconds=_env_float("HUIDA_JOB_LEASE_SECONDS", 30.0),
         job_poll_seconds=_env_float("HUIDA_JOB_POLL_SECONDS", 1.0),
         job_backoff_scale=_env_float("HUIDA_JOB_BACKOFF_SCALE", 1.0),
         webhook_timeout_seconds=_env_float("HUIDA_WEBHOOK_TIMEOUT_SECONDS", 5.0),
+        webhook_max_in_flight=_env_int("HUIDA_WEBHOOK_MAX_IN_FLIGHT", 32),
+        login_account_attempts=_env_int("HUIDA_LOGIN_ACCOUNT_ATTEMPTS", 5),
+        login_address_attempts=_env_int("HUIDA_LOGIN_ADDRESS_ATTEMPTS", 20),
+        login_lock_seconds=_env_float("HUIDA_LOGIN_LOCK_SECONDS", 1.0),
     )

@@ -22,6 +22,8 @@ import pytest
 from sqlalchemy import func, select
 
 from huida.auth.models import Tenant, User
+from huida.auth.security import issue_token
+from huida.auth.service import create_user
 from tests.support.client import Api, expect_error, new_tenant
 from tests.support.server import LiveServer
 
@@ -55,7 +57,8 @@ def sso_token(secret: str = SECRET, *, drop: tuple[str, ...] = (), algorithm: st
 
 
 def configure(api: Api, secret: str | None = SECRET, origins: list[str] | None = None) -> dict[str, Any]:
-    body: dict[str, Any] = {"allowedOrigins": [CRM] if origins is None else origins}
+    body: dict[str, Any] = {"allowedOrigins": [CRM] if origins is None else origins,
+                            "trustRoleClaim": False, "defaultRole": "viewer"}  # the module's tenant is shared
     if secret is not None:
         body["secret"] = secret
     return api.ok("PUT", "/sso", json=body)
@@ -74,9 +77,11 @@ def users_of(api: Api, tenant_id: int | None = None) -> list[User]:
                                     .order_by(User.created_at)).all())
 
 
-def user_named(api: Api, username: str) -> User | None:
+def user_named(api: Api, username: str, tenant_id: int | None = None) -> User | None:
+    """The user of that login in the api's tenant (or `tenant_id`'s): usernames are unique per tenant only."""
     with api.server.ctx.db.session() as session:
-        return session.scalar(select(User).where(User.username == username))
+        return session.scalar(select(User).where(User.username == username,
+                                                 User.tenant_id == (tenant_id or api.tenant_id)))
 
 
 def user_count(api: Api) -> int:
@@ -94,10 +99,12 @@ def expect_rejected(api: Api, response: httpx.Response, status: int, code: str |
 
 def test_sso_settings_are_configured_per_tenant_and_never_echo_the_secret(fresh: Api) -> None:
     api = fresh
-    assert api.ok("GET", "/sso") == {"tenantId": api.tenant_id, "enabled": False, "allowedOrigins": []}
+    assert api.ok("GET", "/sso") == {"tenantId": api.tenant_id, "enabled": False, "allowedOrigins": [],
+                                     "trustRoleClaim": False, "defaultRole": "viewer"}
     entity = configure(api, origins=["https://CRM.example.com/some/page", "http://localhost:3000"])
     assert entity == {"tenantId": api.tenant_id, "enabled": True,
-                      "allowedOrigins": ["https://crm.example.com", "http://localhost:3000"]}
+                      "allowedOrigins": ["https://crm.example.com", "http://localhost:3000"],
+                      "trustRoleClaim": False, "defaultRole": "viewer"}
     assert api.ok("GET", "/sso") == entity
     assert SECRET not in api.get("/sso").text
     # Changing only the origins keeps the secret.
@@ -111,6 +118,8 @@ def test_sso_settings_are_configured_per_tenant_and_never_echo_the_secret(fresh:
     {"secret": SECRET, "allowedOrigins": ["not a url"]},
     {"secret": SECRET, "allowedOrigins": "https://crm.example.com"},
     {"secret": 12345678901234567890, "allowedOrigins": []},
+    {"secret": SECRET, "allowedOrigins": [], "defaultRole": "owner"},
+    {"secret": SECRET, "allowedOrigins": [], "trustRoleClaim": "maybe"},
 ])
 def test_bad_sso_settings_are_400_and_change_nothing(api: Api, body: dict[str, Any]) -> None:
     configure(api)
@@ -307,16 +316,81 @@ def test_missing_or_malformed_parameters_are_400(api: Api, params: dict[str, str
 # --- tenancy -------------------------------------------------------------------------------------------
 
 
-def test_a_user_of_another_tenant_with_the_same_username_is_refused(api: Api, other_api: Api) -> None:
+def test_the_same_username_in_two_tenants_is_two_users_and_no_oracle(api: Api, other_api: Api) -> None:
+    """SSO only ever sees its own tenant: a name taken in another tenant is a new user here, answered exactly
+    as a name nobody has (no 403 that would tell the other tenant's users apart), and takes over nothing."""
     configure(api)
     configure(other_api, secret=SECRET + "-other")
     assert access(other_api, sso_token(SECRET + "-other", externalId="shared-name")).status_code == 302
-    owner = user_named(api, "shared-name")
-    expect_rejected(api, access(api, sso_token(externalId="shared-name")), 403, "FORBIDDEN")
-    # The password admin of the other tenant cannot be taken over either.
-    expect_rejected(api, access(api, sso_token(externalId=other_api.username)), 403, "FORBIDDEN")
-    again = user_named(api, "shared-name")
-    assert again is not None and again.id == owner.id and again.tenant_id == other_api.tenant_id
+    theirs = user_named(other_api, "shared-name")
+    taken = access(api, sso_token(externalId="shared-name"))
+    unknown = access(api, sso_token(externalId=f"nobody-{uuid.uuid4().hex[:6]}"))
+    assert taken.status_code == unknown.status_code == 302
+    assert taken.headers["location"] == unknown.headers["location"]
+    ours = user_named(api, "shared-name")
+    assert theirs is not None and ours is not None and ours.id != theirs.id
+    assert user_named(other_api, "shared-name").id == theirs.id  # type: ignore[union-attr]
+    # The other tenant's password admin is not taken over: this makes a viewer of our own tenant.
+    assert access(api, sso_token(externalId=other_api.username)).status_code == 302
+    ours_too = user_named(api, other_api.username)
+    admin = user_named(other_api, other_api.username)
+    assert ours_too is not None and admin is not None and ours_too.id != admin.id
+    assert (ours_too.tenant_id, ours_too.role) == (api.tenant_id, "viewer") and admin.role == "admin"
+
+
+def test_a_name_sso_created_can_still_be_created_in_another_tenant(api: Api, other_api: Api) -> None:
+    configure(api)
+    name = f"claimed-{uuid.uuid4().hex[:6]}"
+    assert access(api, sso_token(externalId=name)).status_code == 302
+    with api.server.ctx.db.session() as session:
+        create_user(session, other_api.tenant_id, name, "another-password-42", role="agent")
+    assert user_named(other_api, name) is not None and user_named(api, name) is not None
+
+
+# --- roles -------------------------------------------------------------------------------------------
+
+
+def token_of(api: Api, user: User) -> str:
+    token, _ = issue_token(api.server.ctx.secret_key, tenant_id=user.tenant_id, user_id=user.id,
+                           username=user.username, role=user.role, ttl_seconds=600)
+    return token
+
+
+def test_an_sso_user_is_a_viewer_unless_the_tenant_says_otherwise(api: Api) -> None:
+    configure(api)
+    assert access(api, sso_token(externalId="plain-viewer", role="admin")).status_code == 302
+    viewer = user_named(api, "plain-viewer")
+    assert viewer is not None and viewer.role == "viewer"  # the claim is ignored: the tenant does not trust it
+    robot_id = api.new_robot("只读")
+    headers = {"token": token_of(api, viewer)}
+    assert api.http.get(api.url("/robots"), headers=headers).status_code == 200
+    expect_error(api.http.post(api.url(f"/knowledge/robots/{robot_id}/rules"), headers=headers,
+                               json={"questions": ["能改吗"], "answer": "不能"}), 403, "EDITOR_REQUIRED")
+    # The tenant's chosen default applies to the next new user.
+    api.ok("PUT", "/sso", json={"allowedOrigins": [CRM], "defaultRole": "agent"})
+    assert access(api, sso_token(externalId="default-agent")).status_code == 302
+    assert user_named(api, "default-agent").role == "agent"  # type: ignore[union-attr]
+
+
+def test_a_trusted_role_claim_sets_and_updates_the_role(api: Api) -> None:
+    configure(api)
+    api.ok("PUT", "/sso", json={"allowedOrigins": [CRM], "trustRoleClaim": True})
+    assert access(api, sso_token(externalId="crm-editor", role="editor")).status_code == 302
+    editor = user_named(api, "crm-editor")
+    assert editor is not None and editor.role == "editor"
+    robot_id = api.new_robot("可编辑")
+    response = api.http.post(api.url(f"/knowledge/robots/{robot_id}/rules"), headers={"token": token_of(api, editor)},
+                             json={"questions": ["能改吗"], "answer": "能"})
+    assert response.status_code == 200, response.text
+    expect_error(api.http.post(api.url("/robots"), headers={"token": token_of(api, editor)}, json={"name": "x"}),
+                 403, "ADMIN_REQUIRED")
+    # The partner demotes the user: the next sign-in says so, and the role follows.
+    assert access(api, sso_token(externalId="crm-editor", role="viewer")).status_code == 302
+    assert user_named(api, "crm-editor").role == "viewer"  # type: ignore[union-attr]
+    # A role Huida does not know is refused and creates nobody.
+    before = user_count(api)
+    expect_rejected(api, access(api, sso_token(externalId="crm-owner", role="owner")), 400, "INVALID_PARAMETER")
+    assert user_count(api) == before
 
 
 def test_a_token_signed_for_one_tenant_never_opens_another(api: Api, other_api: Api) -> None:

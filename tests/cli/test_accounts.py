@@ -71,13 +71,23 @@ def test_tenant_create_without_a_password_prints_a_random_one(db: str) -> None:
     assert int(field(second.output, "tenant id")) != int(field(first.output, "tenant id"))
 
 
-def test_a_taken_admin_login_fails_cleanly_and_creates_no_tenant(db: str) -> None:
-    assert huida("tenant", "create", "--name", "甲", "--admin-email", "a@example.com", "--db", db).exit_code == 0
-    result = huida("tenant", "create", "--name", "乙", "--admin-email", "a@example.com", "--db", db)
+def test_the_same_admin_login_in_another_tenant_is_another_user(db: str) -> None:
+    """Usernames are unique within a tenant only: a second tenant may have an admin of the same login."""
+    first = huida("tenant", "create", "--name", "甲", "--admin-email", "a@example.com", "--db", db)
+    second = huida("tenant", "create", "--name", "乙", "--admin-email", "a@example.com", "--db", db)
+    assert first.exit_code == second.exit_code == 0
+    tenants, users = read(db)
+    assert [t.name for t in tenants] == ["甲", "乙"] and len({u.tenant_id for u in users}) == 2
+
+
+def test_a_taken_login_in_the_same_tenant_fails_cleanly(db: str) -> None:
+    tenant_id = field(huida("tenant", "create", "--name", "甲", "--admin-email", "a@example.com", "--db", db).output,
+                      "tenant id")
+    result = huida("user", "create", "--tenant", tenant_id, "--username", "a@example.com", "--db", db)
     assert result.exit_code != 0
     assert "already taken" in result.output and "Traceback" not in result.output
-    tenants, users = read(db)
-    assert [t.name for t in tenants] == ["甲"] and len(users) == 1
+    _, users = read(db)
+    assert len(users) == 1
 
 
 @pytest.mark.parametrize("args", [
@@ -149,11 +159,12 @@ def test_a_user_of_an_unknown_tenant_fails_cleanly(db: str, tenant: str) -> None
 def test_the_huida_console_script(tmp_path: Path) -> None:
     """The installed entry point, end to end in a child process: a duplicate exits 1 with a one-line error."""
     db = f"sqlite:///{tmp_path / 'script.db'}"
-    assert huida("tenant", "create", "--name", "脚本", "--admin-email", "s@example.com", "--db", db).exit_code == 0
+    created = huida("tenant", "create", "--name", "脚本", "--admin-email", "s@example.com", "--db", db)
+    assert created.exit_code == 0
     script = Path(sys.executable).with_name("huida")
     command = [str(script)] if script.exists() else [sys.executable, "-c", "from huida.cli import main; main()"]
-    done = subprocess.run([*command, "tenant", "create", "--name", "脚本", "--admin-email", "s@example.com",
-                           "--db", db], capture_output=True, text=True, timeout=120)
+    done = subprocess.run([*command, "user", "create", "--tenant", field(created.output, "tenant id"),
+                           "--username", "s@example.com", "--db", db], capture_output=True, text=True, timeout=120)
     assert done.returncode == 1, done.stdout + done.stderr
     assert "already taken" in done.stderr and "Traceback" not in done.stderr
-    assert "tenant id" not in done.stdout
+    assert "user id" not in done.stdout

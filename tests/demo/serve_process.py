@@ -84,5 +84,6 @@ class ServeProcess:
         return self.lines
 
     def stderr_text(self) -> str:
-        self.stderr.flush()
+        if not self.stderr.closed:
+            self.stderr.flush()
         return Path(self.stderr.name).read_text(errors="replace")[-4000:]

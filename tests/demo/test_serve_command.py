@@ -78,3 +78,24 @@ def test_db_option_chooses_the_database(tmp_path: Path) -> None:
     finally:
         server.stop()
     assert elsewhere.is_file() and not (tmp_path / "data" / "huida.db").exists()
+
+
+def test_a_supplied_admin_password_is_never_printed(tmp_path: Path) -> None:
+    """HUIDA_ADMIN_PASSWORD chosen by the operator: the first start says where the password came from and
+    does not echo it (anywhere: stdout or the log), and that password logs in."""
+    supplied = "operator-Chose-this-7731"
+    env = {**serve_env(tmp_path / "data"), "HUIDA_ADMIN_PASSWORD": supplied}
+    server = ServeProcess(free_port(), tmp_path, env)
+    try:
+        lines = server.read_until("printed only this once")
+        server.wait_ready()
+        text = "\n".join(lines)
+        assert "HUIDA_ADMIN_PASSWORD" in text
+        login = re.search(FIELDS["login"], text)
+        assert login is not None
+        with httpx.Client(base_url=server.base_url, timeout=30) as http:
+            token = http.post("/v10/commons/integration/token", json={"username": login.group(1), "password": supplied})
+        assert token.status_code == 200, token.text
+    finally:
+        printed = "\n".join(server.stop())
+    assert supplied not in printed and supplied not in server.stderr_text()

@@ -71,7 +71,7 @@ def test_bad_values_and_unknown_robots(hapi: Api, desk: Desk) -> None:
     expect_error(hapi.get(option_path("no-such-robot", "evaluateSwitch")), 404, "ROBOT_NOT_FOUND")
 
 
-def test_only_admins_set_options(hapi: Api) -> None:
+def test_only_editors_set_options(hapi: Api) -> None:
     robot = hapi.new_robot()
     username = f"agent-{uuid.uuid4().hex[:8]}"
     with hapi.server.ctx.db.session() as session:
@@ -81,4 +81,4 @@ def test_only_admins_set_options(hapi: Api) -> None:
     headers = {"token": token}
     assert hapi.get(option_path(robot, "evaluateSwitch"), headers=headers).status_code == 200
     expect_error(hapi.put(option_path(robot, "evaluateSwitch"), json={"optionValue": "false"}, headers=headers),
-                 403, "ADMIN_REQUIRED")
+                 403, "EDITOR_REQUIRED")

@@ -113,7 +113,7 @@ def rich_rules(media: list[str], articles: list[str]) -> list[dict[str, Any]]:
             "items": [{"knowledgeId": "simple", "text": "退款"}, {"knowledgeId": "pic"}]}}]},
         {"id": "rich", "questions": ["=1+1", "第一行\n第二行", "  带空格的问题 "],
          "answers": [
-             {"type": "TEXT", "answer": "工作日答案\r\n第二行 _x0041_ \b", "display": "展示文本",
+             {"type": "TEXT", "answer": "工作日答案\r\n第二行\t_x0041_ 😀", "display": "展示文本",
               "strategies": [{"type": "TIME", "weekdays": [1, 2, 3, 4, 5], "start": "09:00", "end": "18:00"}]},
              {"type": "TEXT", "answer": "=SUM(A1:A2)",
               "strategies": [{"type": "CHANNEL", "originTypes": ["webim"]}]}],
@@ -121,8 +121,9 @@ def rich_rules(media: list[str], articles: list[str]) -> list[dict[str, Any]]:
          "strategyGroupId": "group-1", "topic": "主题", "extInfo": {"来源": "导入", "n": [1, 2.5, None]},
          "categories": ["售后"]},
         {"id": "plain-default", "questions": ["你好"], "answer": "您好，请问有什么可以帮您？"},
-        # Plain cells holding what XML cannot (control characters, CR) and a literal "_x0041_".
-        {"id": "control", "questions": ["标准\r问题\x08", "相似\x0b问题"], "answer": "第一行\r\n第二行\x01 _x0041_"},
+        # Plain cells holding what XML parsers would change (CR), the control characters Huida keeps (tab; the
+        # others are refused, huida/safetext.py), emoji and a literal "_x0041_".
+        {"id": "control", "questions": ["标准\r问\t题", "相似问题😀"], "answer": "第一行\r\n第二行\t _x0041_ 👍"},
     ]
 
 

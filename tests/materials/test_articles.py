@@ -150,10 +150,10 @@ def test_articles_and_media_in_use_cannot_be_deleted(api: Api) -> None:
     assert api.ok("DELETE", f"/material/medias/{media_id}") is True
 
 
-def test_only_admins_write(api: Api, agent: httpx.Client) -> None:
+def test_only_editors_write(api: Api, agent: httpx.Client) -> None:
     url = api.url(ARTICLES)
-    expect_error(agent.post(url, json={"title": "x"}), 403, "ADMIN_REQUIRED")
+    expect_error(agent.post(url, json={"title": "x"}), 403, "EDITOR_REQUIRED")
     entity = new_article(api)
     assert agent.get(f"{url}/{entity['id']}/html").status_code == 200
-    expect_error(agent.put(f"{url}/{entity['id']}", json={"title": "y"}), 403, "ADMIN_REQUIRED")
-    expect_error(agent.delete(f"{url}/{entity['id']}"), 403, "ADMIN_REQUIRED")
+    expect_error(agent.put(f"{url}/{entity['id']}", json={"title": "y"}), 403, "EDITOR_REQUIRED")
+    expect_error(agent.delete(f"{url}/{entity['id']}"), 403, "EDITOR_REQUIRED")

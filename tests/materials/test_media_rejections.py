@@ -101,14 +101,14 @@ def test_bad_parameters_and_unknown_ids(api: Api) -> None:
     assert_nothing_stored(api)
 
 
-def test_only_admins_write_and_tokens_are_required(api: Api, agent: httpx.Client) -> None:
+def test_only_editors_write_and_tokens_are_required(api: Api, agent: httpx.Client) -> None:
     url = api.url(MEDIAS)
-    expect_error(agent.post(url, content=picture()), 403, "ADMIN_REQUIRED")
+    expect_error(agent.post(url, content=picture()), 403, "EDITOR_REQUIRED")
     expect_error(httpx.post(api.server.base_url + url, content=picture()), 401, "UNAUTHORIZED")
     assert_nothing_stored(api)
     entity = api.ok("POST", MEDIAS, content=picture())
     # Any user of the tenant reads.
     assert agent.get(entity["url"]).status_code == 200
     assert agent.get(url).json()["totalElements"] == 1
-    expect_error(agent.delete(f"{url}/{entity['id']}"), 403, "ADMIN_REQUIRED")
+    expect_error(agent.delete(f"{url}/{entity['id']}"), 403, "EDITOR_REQUIRED")
     expect_error(httpx.get(api.server.base_url + entity["url"]), 401, "UNAUTHORIZED")

@@ -5,20 +5,23 @@ from __future__ import annotations
 from pathlib import Path
 
 from alembic import command
-from sqlalchemy import insert, select
+from sqlalchemy import column, insert, select, table
 
-from huida.auth.models import Tenant
 from huida.conversation.models import ChatSession, Message
 from huida.db import alembic_config, make_engine, migrate
 from huida.reading.models import MessageTerm
 from huida.robots.models import Robot
+
+# The tenants table as 0001 made it (the model has columns added since, whose defaults an old schema lacks).
+OLD_TENANTS = table("tenants", *(column(name) for name in ("id", "name", "status", "sso_allowed_origins",
+                                                           "created_at")))
 
 
 def _old_database(tmp_path: Path, revision: str, text: str):
     engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
     command.upgrade(alembic_config(engine), revision)
     with engine.begin() as conn:  # Core inserts: what an older Huida wrote, without the index
-        conn.execute(insert(Tenant), {"id": 1, "name": "老租户", "status": "Enable", "sso_allowed_origins": [],
+        conn.execute(insert(OLD_TENANTS), {"id": 1, "name": "老租户", "status": "Enable", "sso_allowed_origins": "[]",
                                       "created_at": 1})
         conn.execute(insert(Robot), {"robot_id": "r1", "tenant_id": 1, "name": "r", "type": "RobotApi",
                                      "status": "Enable", "profile": {}, "settings": {}, "knowledge_version": 1,

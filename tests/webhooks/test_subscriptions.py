@@ -36,11 +36,11 @@ def stored_webhooks(api: Api) -> int:
 def test_create_read_list_update_delete(hapi: Api) -> None:
     robot = hapi.new_robot()
     created = new_hook(hapi, robot, events=["comment", "feedback", "comment"])
-    assert set(created) == {"webhookId", "robotId", "tenantId", "url", "events", "active", "secretHint",
-                            "createDateTime", "lastUpdateDateTime"}
+    assert set(created) == {"webhookId", "robotId", "tenantId", "url", "events", "active", "maxInFlight",
+                            "secretHint", "createDateTime", "lastUpdateDateTime"}
     assert created["robotId"] == robot and created["tenantId"] == hapi.tenant_id
     assert created["events"] == ["feedback", "comment"]  # canonical order, no duplicates
-    assert created["active"] is True
+    assert created["active"] is True and created["maxInFlight"] == 16
     assert created["secretHint"] == "****" + SECRET[-4:]
     hook_id = created["webhookId"]
 
@@ -55,6 +55,8 @@ def test_create_read_list_update_delete(hapi: Api) -> None:
     assert changed["secretHint"] == created["secretHint"]
     rotated = hapi.ok("PUT", f"{hooks(robot)}/{hook_id}", json={"secret": "another-secret-abcd"})
     assert rotated["secretHint"] == "****abcd"
+    assert hapi.ok("PUT", f"{hooks(robot)}/{hook_id}", json={"maxInFlight": 3})["maxInFlight"] == 3
+    assert new_hook(hapi, hapi.new_robot(), maxInFlight=1)["maxInFlight"] == 1
     # A client may send back what it read.
     hapi.ok("PUT", f"{hooks(robot)}/{hook_id}", json=rotated)
 
@@ -94,6 +96,9 @@ def test_only_http_urls_are_accepted(hapi: Api, url: str) -> None:
     ({"url": None}, "INVALID_PARAMETER"),
     ({"active": "maybe"}, "INVALID_PARAMETER"),
     ({"colour": "blue"}, "INVALID_PARAMETER"),
+    ({"maxInFlight": 0}, "INVALID_PARAMETER"),
+    ({"maxInFlight": 101}, "INVALID_PARAMETER"),
+    ({"maxInFlight": "many"}, "INVALID_PARAMETER"),
 ])
 def test_bad_input_is_a_4xx_and_stores_nothing(hapi: Api, body: dict, code: str) -> None:
     robot = hapi.new_robot()
@@ -120,6 +125,7 @@ def test_bad_update_changes_nothing(hapi: Api) -> None:
     expect_error(hapi.put(path, json={"url": "gopher://example.com", "events": EVENTS}), 400, "INVALID_WEBHOOK_URL")
     expect_error(hapi.put(path, json={"events": ["nope"], "url": "https://example.com/x"}), 400)
     expect_error(hapi.put(path, json={"secret": "tiny"}), 400)
+    expect_error(hapi.put(path, json={"maxInFlight": -1}), 400, "INVALID_PARAMETER")
     assert hapi.ok("GET", path) == created
 
 

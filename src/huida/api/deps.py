@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -11,6 +12,7 @@ from fastapi import Depends, Path, Query, Request
 from huida.api.envelope import MAX_PAGE
 from huida.api.errors import ApiError, forbidden, unauthorized
 from huida.auth.models import Tenant, User
+from huida.auth.roles import allows
 from huida.auth.security import TokenClaims, read_token
 from huida.context import AppContext
 
@@ -35,7 +37,7 @@ class Principal:
 
     @property
     def is_admin(self) -> bool:
-        return self.role == "admin"
+        return allows(self.role, "admin")
 
 
 def token_from_request(request: Request) -> str | None:
@@ -52,27 +54,33 @@ def token_from_request(request: Request) -> str | None:
 
 
 class _ActiveUsers:
-    """Remembers for a few seconds that a user is still enabled, sparing a query per request."""
+    """Remembers for a few seconds that a user is still enabled, and with which role, sparing a query per
+    request. The role comes from the database, not the token: a demoted user loses rights within seconds."""
 
     ttl = 5.0
 
     def __init__(self) -> None:
         # Keyed by user and tenant: the check below vouches for that pair, not for the user alone.
-        self._seen: dict[tuple[str, int], float] = {}
+        self._seen: dict[tuple[str, int], tuple[float, str]] = {}
 
-    def check(self, ctx: AppContext, claims: TokenClaims) -> bool:
+    def role_of(self, ctx: AppContext, claims: TokenClaims) -> str | None:
+        """The user's current role, or None when the user or the tenant is gone or disabled."""
         now = time.monotonic()
         key = (claims.user_id, claims.tenant_id)
-        if self._seen.get(key, 0.0) > now:
-            return True
-        with ctx.db.session() as session:
+        until, role = self._seen.get(key, (0.0, ""))
+        if until > now:
+            return role
+        with ctx.db.read() as session:
             user = session.get(User, claims.user_id)
             tenant = session.get(Tenant, claims.tenant_id)
             active = (user is not None and user.status == "Enable" and user.tenant_id == claims.tenant_id
                       and tenant is not None and tenant.status == "Enable")
-        if active:
-            self._seen[key] = now + self.ttl
-        return active
+            role = user.role if active and user is not None else None
+        if role is not None:
+            if len(self._seen) >= 10_000:  # forget the expired entries rather than grow with every user ever seen
+                self._seen = {k: v for k, v in self._seen.items() if v[0] > now}
+            self._seen[key] = (now + self.ttl, role)
+        return role
 
 
 _active_users = _ActiveUsers()
@@ -81,10 +89,11 @@ _active_users = _ActiveUsers()
 def authenticate(request: Request, ctx: AppContext) -> Principal:
     token = token_from_request(request)
     claims = read_token(ctx.secret_key, token) if token else None
-    if claims is None or not _active_users.check(ctx, claims):
+    role = _active_users.role_of(ctx, claims) if claims is not None else None
+    if claims is None or role is None:
         raise unauthorized()
     request.state.tenant_id = claims.tenant_id
-    return Principal(claims.tenant_id, claims.user_id, claims.username, claims.role)
+    return Principal(claims.tenant_id, claims.user_id, claims.username, role)
 
 
 def tenant_principal(request: Request, ctx: Ctx, tenantId: Annotated[int, Path()]) -> Principal:
@@ -98,10 +107,16 @@ def tenant_principal(request: Request, ctx: Ctx, tenantId: Annotated[int, Path()
 Caller = Annotated[Principal, Depends(tenant_principal)]
 
 
-def require_admin(principal: Caller) -> Principal:
-    if not principal.is_admin:
-        raise ApiError(403, "ADMIN_REQUIRED", "this operation needs an admin of the tenant")
-    return principal
+def _requiring(role: str, code: str) -> Callable[[Principal], Principal]:
+    def dependency(principal: Caller) -> Principal:
+        if not allows(principal.role, role):
+            raise ApiError(403, code, f"this operation needs the role {role} (or higher) in the tenant")
+        return principal
+    dependency.__name__ = f"require_{role}"
+    return dependency
 
 
-Admin = Annotated[Principal, Depends(require_admin)]
+# Each route family names the least role it needs (auth/roles.py has the table); `Caller` is any member.
+Agent = Annotated[Principal, Depends(_requiring("agent", "AGENT_REQUIRED"))]
+Editor = Annotated[Principal, Depends(_requiring("editor", "EDITOR_REQUIRED"))]
+Admin = Annotated[Principal, Depends(_requiring("admin", "ADMIN_REQUIRED"))]

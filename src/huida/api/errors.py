@@ -18,6 +18,7 @@ from sqlalchemy.exc import DataError, IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from huida.api.envelope import fail
+from huida.api.methods import allowed_methods
 
 log = logging.getLogger("huida.errors")
 
@@ -26,13 +27,14 @@ class ApiError(Exception):
     """A client-visible failure. `code` is stable; `description` is for humans."""
 
     def __init__(self, status: int, code: str, description: str, *, feishu_code: int | None = None,
-                 entity: Any = None) -> None:
+                 entity: Any = None, headers: dict[str, str] | None = None) -> None:
         super().__init__(description)
         self.status = status
         self.code = code
         self.description = description
         self.feishu_code = feishu_code
         self.entity = entity  # details a client can act on (e.g. every bad row of an import)
+        self.headers = headers  # e.g. Retry-After on a 429, Allow on a 405
 
 
 def bad_request(description: str, code: str = "INVALID_PARAMETER") -> ApiError:
@@ -73,7 +75,7 @@ def _easemob(error: ApiError) -> dict[str, Any]:
 def render(request: Request, error: ApiError) -> JSONResponse:
     path = request.url.path
     renderer = next((r for prefix, r in _RENDERERS if path.startswith(prefix)), _easemob)
-    return JSONResponse(renderer(error), status_code=error.status)
+    return JSONResponse(renderer(error), status_code=error.status, headers=error.headers)
 
 
 _STATUS_CODES = {
@@ -107,7 +109,10 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         code = _STATUS_CODES.get(exc.status_code, "ERROR")
         detail = exc.detail if isinstance(exc.detail, str) else code.lower()
-        return render(request, ApiError(exc.status_code, code, detail))
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:  # every method the path takes (RFC 9110), not only the first route's
+            headers["Allow"] = allowed_methods(request.app, request.url.path)
+        return render(request, ApiError(exc.status_code, code, detail, headers=headers or None))
 
     @app.exception_handler(DataError)
     async def _data(request: Request, exc: DataError) -> JSONResponse:

@@ -9,16 +9,18 @@ from fastapi.responses import JSONResponse
 
 from huida import __version__
 from huida.api.deps import Ctx
+from huida.api.responses import Health, Readiness
 
 router = APIRouter(tags=["health"])
 
 
-@router.get("/healthz")
+@router.get("/healthz", responses={200: {"model": Health}})
 async def healthz() -> dict[str, Any]:
     return {"status": "OK", "version": __version__}
 
 
-@router.get("/readyz")
+@router.get("/readyz", responses={200: {"model": Readiness},
+                                  503: {"model": Readiness, "description": "the database is unreachable"}})
 def readyz(ctx: Ctx) -> JSONResponse:
     try:
         ctx.db.ping()

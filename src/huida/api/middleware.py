@@ -67,7 +67,7 @@ class BodyLimitMiddleware:
         headers = dict(scope.get("headers") or [])
         declared = headers.get(b"content-length")
         if declared and declared.isdigit() and int(declared) > self.limit:
-            await _reject(send, self.limit)
+            await _reject(scope, receive, send, self.limit)
             return
         seen = 0
 
@@ -82,10 +82,11 @@ class BodyLimitMiddleware:
         await self.app(scope, counting_receive, send)
 
 
-async def _reject(send: Send, limit: int) -> None:
-    from huida.api.envelope import fail
+async def _reject(scope: Scope, receive: Receive, send: Send, limit: int) -> None:
+    """A 413 in the envelope of the API the path belongs to (the renderers of huida.api.errors)."""
+    from starlette.requests import Request
 
-    body = json.dumps(fail("PAYLOAD_TOO_LARGE", f"request body larger than {limit} bytes")).encode()
-    await send({"type": "http.response.start", "status": 413,
-                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
-    await send({"type": "http.response.body", "body": body})
+    from huida.api.errors import ApiError, render
+
+    error = ApiError(413, "PAYLOAD_TOO_LARGE", f"request body larger than {limit} bytes")
+    await render(Request(scope), error)(scope, receive, send)

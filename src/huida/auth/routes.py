@@ -2,21 +2,30 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StringConstraints
 
 from huida.api.deps import Admin, Ctx
 from huida.api.envelope import ok
 from huida.api.errors import bad_request, not_found
 from huida.auth.models import Tenant, User
 from huida.auth.security import issue_token
-from huida.auth.service import login
+from huida.auth.service import LoginAttempt, login
 from huida.auth.sso import origin_of, sso_login
+from huida.auth.throttle import LoginKeys, ThrottleRule
+from huida.config import Settings
 
 router = APIRouter(tags=["auth"])
+# Public routes that still refuse callers (their body's credentials, not a token): documented here.
+LOGIN_ERRORS: dict[int | str, dict[str, Any]] = {401: {"description": "wrong username or password"},
+                                                 429: {"description": "too many failed logins; see Retry-After"}}
+SSO_ERRORS: dict[int | str, dict[str, Any]] = {
+    302: {"description": "signed in: a session cookie, and on to returnTo (or the console)"},
+    401: {"description": "the SSO token is invalid, expired or replayed"},
+    403: {"description": "the account or the tenant is disabled"}}
 
 MAX_DB_INT = 2**63 - 1  # a larger id cannot be bound as a database integer (SQLite and PostgreSQL)
 
@@ -24,6 +33,17 @@ MAX_DB_INT = 2**63 - 1  # a larger id cannot be bound as a database integer (SQL
 class TokenRequest(BaseModel):
     username: str = Field(min_length=1, max_length=200)
     password: str = Field(min_length=1, max_length=1000)
+    # Not in seed 004: needed only when the same login exists in several tenants (usernames are per tenant).
+    tenantId: int | None = Field(None, ge=1, le=MAX_DB_INT)
+
+
+def login_attempt(body: TokenRequest, request: Request, settings: Settings) -> LoginAttempt:
+    # The client address as uvicorn reports it (behind a proxy: X-Forwarded-For from --forwarded-allow-ips).
+    address = request.client.host if request.client else None
+    first_lock = settings.login_lock_seconds
+    keys = LoginKeys.of(body.username, address, ThrottleRule(settings.login_account_attempts, first_lock),
+                        ThrottleRule(settings.login_address_attempts, first_lock))
+    return LoginAttempt(body.username, body.password, body.tenantId, keys)
 
 
 def token_entity(ctx: Any, user: User) -> tuple[dict[str, Any], str]:
@@ -34,15 +54,14 @@ def token_entity(ctx: Any, user: User) -> tuple[dict[str, Any], str]:
     return entity, token
 
 
-@router.post("/v10/commons/integration/token")
-def get_token(body: TokenRequest, ctx: Ctx) -> dict[str, Any]:
-    with ctx.db.session() as session:
-        user = login(session, body.username, body.password)
+@router.post("/v10/commons/integration/token", responses=LOGIN_ERRORS)
+def get_token(body: TokenRequest, request: Request, ctx: Ctx) -> dict[str, Any]:
+    user = login(ctx.db, login_attempt(body, request, ctx.settings))
     entity, _ = token_entity(ctx, user)
     return ok(entity)
 
 
-@router.get("/v10/commons/access", response_class=RedirectResponse, status_code=302)
+@router.get("/v10/commons/access", response_class=RedirectResponse, status_code=302, responses=SSO_ERRORS)
 def single_sign_on(ctx: Ctx, jwt: Annotated[str, Query(min_length=1, max_length=8000)],
                    tenantId: Annotated[int, Query(ge=1, le=MAX_DB_INT)], returnTo: str | None = None,
                    ) -> RedirectResponse:
@@ -55,14 +74,22 @@ def single_sign_on(ctx: Ctx, jwt: Annotated[str, Query(min_length=1, max_length=
     return response
 
 
+# What sso.origin_of accepts: an http(s) URL with a host (it keeps only scheme://host[:port]).
+Origin = Annotated[str, StringConstraints(pattern=r"^[Hh][Tt][Tt][Pp][Ss]?://[^/?#]+")]
+
+
 class SsoSettings(BaseModel):
     secret: str | None = Field(None, min_length=16, max_length=500)
-    allowedOrigins: list[str] = Field(default_factory=list, max_length=50)
+    allowedOrigins: list[Origin] = Field(default_factory=list, max_length=50)
+    # Whether the token's `role` claim sets the user's role; else new SSO users get defaultRole.
+    trustRoleClaim: bool | None = None
+    defaultRole: Literal["viewer", "agent", "editor", "admin"] | None = None
 
 
 def _sso_entity(tenant: Tenant) -> dict[str, Any]:
     return {"tenantId": tenant.id, "enabled": bool(tenant.sso_secret),
-            "allowedOrigins": list(tenant.sso_allowed_origins or [])}
+            "allowedOrigins": list(tenant.sso_allowed_origins or []),
+            "trustRoleClaim": tenant.sso_trust_role_claim, "defaultRole": tenant.sso_default_role}
 
 
 @router.get("/v10/tenants/{tenantId}/sso")
@@ -88,5 +115,9 @@ def update_sso(tenantId: int, body: SsoSettings, caller: Admin, ctx: Ctx) -> dic
             raise not_found("tenant", tenantId)
         if body.secret is not None:
             tenant.sso_secret = body.secret
+        if body.trustRoleClaim is not None:
+            tenant.sso_trust_role_claim = body.trustRoleClaim
+        if body.defaultRole is not None:
+            tenant.sso_default_role = body.defaultRole
         tenant.sso_allowed_origins = origins
         return ok(_sso_entity(tenant))

@@ -67,7 +67,7 @@ def read_token(secret: str, token: str) -> TokenClaims | None:
         )
         return TokenClaims(
             tenant_id=int(claims["tenantId"]), user_id=str(claims["userId"]),
-            username=str(claims.get("username", claims.get("sub", ""))), role=str(claims.get("role", "admin")),
+            username=str(claims.get("username", claims.get("sub", ""))), role=str(claims.get("role", "viewer")),
             expires_ms=int(claims["exp"]) * 1000,
         )
     except (jwt.PyJWTError, ValueError, TypeError):

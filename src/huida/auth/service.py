@@ -1,7 +1,10 @@
-"""Tenants and users: creation, password login."""
+"""Tenants and users: creation, and password login (throttled: auth/throttle.py)."""
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -10,9 +13,10 @@ from sqlalchemy.orm import Session
 
 from huida.api.errors import ApiError, conflict
 from huida.auth.models import Tenant, User
+from huida.auth.roles import ROLES
 from huida.auth.security import generate_password, hash_password, verify_password
-
-ROLES = ("admin", "agent")
+from huida.auth.throttle import LoginKeys, clear_account, has_failures, record_failure, retry_after_seconds
+from huida.db import Database
 
 
 @lru_cache(maxsize=1)
@@ -26,10 +30,20 @@ class CreatedTenant:
     tenant: Tenant
     admin: User
     password: str
+    generated: bool  # the password was made here (print it once); a supplied one is never echoed
 
 
-def find_user(session: Session, username: str) -> User | None:
-    return session.scalar(select(User).where(User.username == username))
+@dataclass(frozen=True)
+class LoginAttempt:
+    username: str
+    password: str
+    tenant_id: int | None  # needed only when the same login exists in several tenants
+    keys: LoginKeys  # what a failure counts against (auth/throttle.py)
+
+
+def find_user(session: Session, tenant_id: int, username: str) -> User | None:
+    """The tenant's user of that login name; usernames are unique within a tenant only."""
+    return session.scalar(select(User).where(User.tenant_id == tenant_id, User.username == username.strip()))
 
 
 def create_user(session: Session, tenant_id: int, username: str, password: str | None, *,
@@ -40,7 +54,7 @@ def create_user(session: Session, tenant_id: int, username: str, password: str |
         raise ApiError(400, "INVALID_PARAMETER", "username must be 1-200 characters")
     if role not in ROLES:
         raise ApiError(400, "INVALID_PARAMETER", f"role must be one of {', '.join(ROLES)}")
-    if find_user(session, username):
+    if find_user(session, tenant_id, username):
         raise conflict(f"username already taken: {username}", "USERNAME_TAKEN")
     user = User(tenant_id=tenant_id, username=username, email=email, name=name, external_id=external_id,
                 role=role, password_hash=hash_password(password) if password else None)
@@ -58,17 +72,71 @@ def create_tenant(session: Session, name: str, admin_username: str, admin_passwo
     password = admin_password or generate_password()
     admin = create_user(session, tenant.id, admin_username, password, role="admin",
                         email=admin_username if "@" in admin_username else None)
-    return CreatedTenant(tenant, admin, password)
+    return CreatedTenant(tenant, admin, password, generated=not admin_password)
 
 
-def login(session: Session, username: str, password: str) -> User:
-    user = find_user(session, username)
-    if user is None:
-        verify_password(_dummy_hash(), password)
+MAX_SAME_LOGIN = 5  # tenants whose user of one login name a password is tried against, without a tenantId
+
+
+def login(db: Database, attempt: LoginAttempt) -> User:
+    """The user whose password this is, checked outside any write transaction.
+
+    Reads (throttle state, the candidate users) and the Argon2 verification (~0.1 s of CPU) take no write
+    lock, so guessing passwords cannot stall the robot's writes; only a failure, or the first success after
+    failures, writes its count. A locked account or address is a 429 before any password is checked.
+    """
+    with db.read() as session:
+        wait = retry_after_seconds(session, attempt.keys)
+        if wait:
+            raise ApiError(429, "TOO_MANY_REQUESTS", f"too many failed logins; retry in {wait} s",
+                           headers={"Retry-After": str(wait)})
+        candidates = _candidates(session, attempt.username, attempt.tenant_id)
+        had_failures = has_failures(session, attempt.keys)
+    with _verification_slot():
+        matches = [user for user in candidates if verify_password(user.password_hash, attempt.password)]
+        if not candidates:
+            verify_password(_dummy_hash(), attempt.password)  # an unknown login costs what a known one does
+    if not matches:
+        with db.session() as session:
+            record_failure(session, attempt.keys)
         raise ApiError(401, "BAD_CREDENTIALS", "wrong username or password")
-    if not verify_password(user.password_hash, password):
-        raise ApiError(401, "BAD_CREDENTIALS", "wrong username or password")
-    tenant = session.get(Tenant, user.tenant_id)
+    if len(matches) > 1:
+        raise ApiError(400, "TENANT_REQUIRED", "this login exists in several tenants: pass tenantId")
+    if had_failures:
+        with db.session() as session:
+            clear_account(session, attempt.keys)
+    return _enabled(db, matches[0])
+
+
+# Argon2 takes ~0.1 s on several threads of its own; this many verifications at once per process leave the
+# rest of the CPU to the robot's visitors however many logins arrive. A login that finds no slot within
+# VERIFY_WAIT_SECONDS is told to retry (429) rather than queue on a thread the asks need.
+VERIFY_SLOTS = 1
+VERIFY_WAIT_SECONDS = 2.0
+_verifying = threading.BoundedSemaphore(VERIFY_SLOTS)
+
+
+@contextmanager
+def _verification_slot() -> Iterator[None]:
+    if not _verifying.acquire(timeout=VERIFY_WAIT_SECONDS):
+        raise ApiError(429, "TOO_MANY_REQUESTS", "the server is busy checking other logins; retry in 1 s",
+                       headers={"Retry-After": "1"})
+    try:
+        yield
+    finally:
+        _verifying.release()
+
+
+def _candidates(session: Session, username: str, tenant_id: int | None) -> list[User]:
+    query = select(User).where(User.username == username.strip())
+    if tenant_id is not None:
+        query = query.where(User.tenant_id == tenant_id)
+    return list(session.scalars(query.order_by(User.created_at.desc()).limit(MAX_SAME_LOGIN)))
+
+
+def _enabled(db: Database, user: User) -> User:
+    with db.read() as session:
+        tenant = session.get(Tenant, user.tenant_id)
     if user.status != "Enable" or tenant is None or tenant.status != "Enable":
         raise ApiError(403, "ACCOUNT_DISABLED", "this account is disabled")
     return user

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from huida.api.errors import ApiError
 from huida.auth.models import SsoTokenUse, Tenant, User
+from huida.auth.roles import ROLES
 from huida.auth.service import create_user, find_user
 
 MAX_AGE_SECONDS = 5 * 60
@@ -87,7 +88,18 @@ def _claim_text(claims: dict[str, Any], key: str, max_length: int) -> str:
     return text
 
 
+def _role_for(tenant: Tenant, claims: dict[str, Any]) -> str | None:
+    """The role the token asks for when the tenant takes roles from tokens (None: it does not, or no claim)."""
+    if not tenant.sso_trust_role_claim:
+        return None
+    role = _claim_text(claims, "role", 20)
+    if role and role not in ROLES:
+        raise ApiError(400, "INVALID_PARAMETER", f"sso token claim role must be one of {', '.join(ROLES)}")
+    return role or None
+
+
 def _user_for(session: Session, tenant: Tenant, claims: dict[str, Any]) -> User:
+    """The tenant's user the token names, created on first sight; SSO never sees another tenant's users."""
     external_id = _claim_text(claims, "externalId", 200)
     email = _claim_text(claims, "email", 320)
     name = _claim_text(claims, "name", 200)
@@ -99,12 +111,13 @@ def _user_for(session: Session, tenant: Tenant, claims: dict[str, Any]) -> User:
     # The partner says which state the user logs in with; anything but Enable is a refusal.
     if (_claim_text(claims, "state", 20) or "Enable") != "Enable":
         raise ApiError(403, "ACCOUNT_DISABLED", "this account is disabled")
-    user = find_user(session, username)
+    role = _role_for(tenant, claims)
+    user = find_user(session, tenant.id, username)
     if user is None:
-        user = create_user(session, tenant.id, username, None, role="admin", email=email or None,
-                           name=name or None, external_id=external_id or None)
-    elif user.tenant_id != tenant.id:
-        raise ApiError(403, "FORBIDDEN", "this user belongs to another tenant")
+        user = create_user(session, tenant.id, username, None, role=role or tenant.sso_default_role,
+                           email=email or None, name=name or None, external_id=external_id or None)
+    elif role is not None:
+        user.role = role  # the partner system is where the tenant manages its SSO users' roles
     if user.status != "Enable":
         raise ApiError(403, "ACCOUNT_DISABLED", "this account is disabled")
     return user

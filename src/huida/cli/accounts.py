@@ -43,7 +43,7 @@ def user_create(
     tenant: Annotated[int, typer.Option("--tenant", min=1, max=2**63 - 1, help="Tenant id")],
     username: Annotated[str, typer.Option("--username", help="Login name (often an email)")],
     password: Annotated[str | None, typer.Option("--password", help="Random when omitted")] = None,
-    role: Annotated[str, typer.Option("--role", help="admin or agent")] = "admin",
+    role: Annotated[str, typer.Option("--role", help="viewer, agent, editor or admin (auth/roles.py)")] = "admin",
     db: DbOption = None,
 ) -> None:
     """Create a user in a tenant; prints the user id."""

@@ -11,6 +11,7 @@ from rich.console import Console
 
 from huida.config import Settings, load_settings
 from huida.context import AppContext, build_context
+from huida.logformat import log_handler
 
 app = typer.Typer(help="Huida (回答): a self-hosted customer-service robot server.", no_args_is_help=True,
                   add_completion=False)
@@ -29,7 +30,8 @@ def open_context(db: str | None) -> AppContext:
 
 
 def setup_logging(level: int = logging.INFO) -> None:
-    logging.basicConfig(level=level, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    # Escaped records (huida/logformat.py): text from a request can never start a log line of its own.
+    logging.basicConfig(level=level, handlers=[log_handler(sys.stderr)])
     for noisy in ("jieba", "alembic.runtime.plugins", "alembic.runtime.migration"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 

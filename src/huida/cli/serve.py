@@ -35,7 +35,7 @@ def serve(
         console.print(f"demo tenant id : {demo.tenant_id}")
         console.print(f"demo robot id  : {demo.robot_id}")
         console.print(f"admin login    : {demo.username}")
-        console.print(f"admin password : {demo.password}")
+        console.print(f"admin password : {demo.password or '(the one you set in HUIDA_ADMIN_PASSWORD)'}")
         console.print(f"API docs       : {base}/docs")
         console.print(f"health         : {base}/healthz  (ready: {base}/readyz)")
         console.print("These credentials are printed only this once.")
@@ -46,7 +46,9 @@ def serve(
         from huida.channels.feishu.longconn import start_alongside
 
         start_alongside(ctx)
-    uvicorn.run(create_app(ctx=ctx), host=host, port=port, log_level="warning")
+    # log_config=None: uvicorn's own records go to the root handler setup_logging installed (escaped, one
+    # format) instead of handlers of its own that would print request text unescaped.
+    uvicorn.run(create_app(ctx=ctx), host=host, port=port, log_level="warning", log_config=None)
 
 
 @app.command()

@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from huida.api.deps import Caller, Ctx, PageNumber
+from huida.api.deps import Agent, Caller, Ctx, PageNumber
 from huida.api.envelope import ok, page
 from huida.api.errors import bad_request
 from huida.conversation.history import playback
@@ -62,7 +62,7 @@ def _check_path(body: AskBody | None, tenant_id: int, robot_id: str) -> None:
 
 
 @router.post(ROBOT + "/ask")
-def ask(tenantId: int, robotId: str, body: AskBody, caller: Caller, ctx: Ctx) -> dict[str, Any]:
+def ask(tenantId: int, robotId: str, body: AskBody, caller: Agent, ctx: Ctx) -> dict[str, Any]:
     _check_path(body, tenantId, robotId)
     if body.type == "TEXT" and body.question is None and not body.knowledgeId:
         raise bad_request("question is required for TEXT")
@@ -85,12 +85,12 @@ def _welcome(tenantId: int, robotId: str, body: WelcomeBody | None, ctx: Ctx) ->
 
 
 @router.post(ROBOT + "/visitor-welcome")
-def welcome(tenantId: int, robotId: str, caller: Caller, ctx: Ctx, body: WelcomeBody | None = None) -> dict[str, Any]:
+def welcome(tenantId: int, robotId: str, caller: Agent, ctx: Ctx, body: WelcomeBody | None = None) -> dict[str, Any]:
     return _welcome(tenantId, robotId, body, ctx)
 
 
 @router.post("/v11/tenants/{tenantId}/knowledge/robots/{robotId}/visitor-welcome", include_in_schema=False)
-def welcome_v11(tenantId: int, robotId: str, caller: Caller, ctx: Ctx,
+def welcome_v11(tenantId: int, robotId: str, caller: Agent, ctx: Ctx,
                 body: WelcomeBody | None = None) -> dict[str, Any]:
     """The seed documents welcome under /v11; both versions answer the same."""
     return _welcome(tenantId, robotId, body, ctx)
@@ -105,7 +105,7 @@ class TransferReceipt(BaseModel):
 
 
 @router.post(ROBOT + "/transfer-human-confirmation")
-def transfer_confirmation(tenantId: int, robotId: str, body: TransferReceipt, caller: Caller,
+def transfer_confirmation(tenantId: int, robotId: str, body: TransferReceipt, caller: Agent,
                           ctx: Ctx) -> dict[str, Any]:
     with ctx.db.session() as session:
         get_robot(session, tenantId, robotId)
@@ -120,7 +120,7 @@ class HitTestBody(BaseModel):
 
 
 @router.post(ROBOT + "/hit-test")
-def hit_test_route(tenantId: int, robotId: str, body: HitTestBody, caller: Caller, ctx: Ctx) -> dict[str, Any]:
+def hit_test_route(tenantId: int, robotId: str, body: HitTestBody, caller: Agent, ctx: Ctx) -> dict[str, Any]:
     return ok(hit_test(conversation_service(ctx), tenantId, robotId, body.question, body.topK))
 
 

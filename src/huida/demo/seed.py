@@ -21,7 +21,7 @@ class DemoInfo:
     tenant_id: int
     robot_id: str
     username: str
-    password: str
+    password: str | None  # None when the operator supplied it (HUIDA_ADMIN_PASSWORD): never echoed
 
 
 def ensure_demo(ctx: AppContext) -> DemoInfo | None:
@@ -37,6 +37,7 @@ def ensure_demo(ctx: AppContext) -> DemoInfo | None:
             robot = create_robot(session, created.tenant.id, "小答 (演示机器人)",
                                  description="Huida 演示机器人：常见问题、图片、图文、菜单和转人工。")
             load_demo_knowledge(session, created.tenant.id, robot.robot_id)
-            return DemoInfo(created.tenant.id, robot.robot_id, DEMO_USERNAME, created.password)
+            return DemoInfo(created.tenant.id, robot.robot_id, DEMO_USERNAME,
+                            created.password if created.generated else None)
     except IntegrityError:
         return None

@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 
-from huida.api.deps import Caller, Ctx
+from huida.api.deps import Ctx, Editor
 from huida.api.envelope import ok
 from huida.conversation.service import conversation_service
 from huida.evaluation.service import evaluate_view, read_queries, report_dict
@@ -16,7 +16,7 @@ router = APIRouter(tags=["evaluation"])
 
 
 @router.post("/v10/tenants/{tenantId}/knowledge/robots/{robotId}/evaluate")
-async def evaluate_robot(tenantId: int, robotId: str, request: Request, caller: Caller, ctx: Ctx) -> dict[str, Any]:
+async def evaluate_robot(tenantId: int, robotId: str, request: Request, caller: Editor, ctx: Ctx) -> dict[str, Any]:
     """Body: JSONL lines `{"text": ..., "expect": ruleId | null}`. Nothing is logged, no hit count moves."""
     queries = read_queries(await request.body())
     view = await run_in_threadpool(conversation_service(ctx).robot_view, tenantId, robotId)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from huida.api.errors import bad_request
@@ -25,6 +25,7 @@ EVENT = "feedback"
 NONE, THUMB_UP, THUMB_DOWN = "none", "thumb-up", "thumb-down"
 STATUSES = (NONE, THUMB_UP, THUMB_DOWN)
 MAX_TEXT = 1000
+MAX_HISTORY_PAGE = 100  # changes listed at a time (GET .../feedback, `size`)
 
 
 @dataclass(frozen=True)
@@ -91,11 +92,23 @@ def _record(session: Session, chat: ChatSession, answer: Message, question: Mess
     return row
 
 
-def feedback_history(session: Session, tenant_id: int, robot_id: str, msg_id: str) -> list[AnswerFeedback]:
+@dataclass(frozen=True)
+class History:
+    current: AnswerFeedback | None
+    rows: list[AnswerFeedback]  # one page of the changes, oldest first
+    total: int  # changes in all
+
+
+def feedback_history(session: Session, tenant_id: int, robot_id: str, msg_id: str, page: int = 0,
+                     size: int = MAX_HISTORY_PAGE) -> History:
+    """The answer's current feedback and page `page` of its changes: a visitor may click as often as they
+    like, and every click is a row, so the changes are listed a bounded page at a time."""
     get_robot(session, tenant_id, robot_id)
     answer = robot_answer(session, tenant_id, robot_id, msg_id)
-    return list(session.scalars(select(AnswerFeedback).where(AnswerFeedback.msg_id == answer.id)
-                                .order_by(AnswerFeedback.id)))
+    changes = select(AnswerFeedback).where(AnswerFeedback.msg_id == answer.id)
+    total = session.scalar(select(func.count()).select_from(changes.subquery())) or 0
+    rows = session.scalars(changes.order_by(AnswerFeedback.id).offset(page * size).limit(size))
+    return History(current_feedback(session, answer.id), list(rows), total)
 
 
 def feedback_entity(row: AnswerFeedback) -> dict[str, Any]:

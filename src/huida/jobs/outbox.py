@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import event, insert, select, update
@@ -16,10 +17,18 @@ from sqlalchemy.orm import Session
 from huida.db import now_ms
 from huida.jobs.doorbell import ring_all
 from huida.jobs.handlers import load_handlers
-from huida.jobs.models import PENDING, Job
+from huida.jobs.models import ACTIVE, PENDING, Job
 from huida.jobs.registry import registry
 
 _ENQUEUED = "huida.jobs.enqueued"
+
+
+@dataclass(frozen=True)
+class Group:
+    """Jobs sharing `key` run at most `limit` at a time across all workers (lanes still apply within it)."""
+
+    key: str
+    limit: int
 
 
 def _check_type(job_type: str) -> None:
@@ -50,7 +59,7 @@ def _insert_once(session: Session, values: dict[str, Any]) -> int:
 
 
 def enqueue(session: Session, job_type: str, payload: dict[str, Any], *, run_at: int | None = None,
-            key: str | None = None, lane: str | None = None) -> int:
+            key: str | None = None, lane: str | None = None, group: Group | None = None) -> int:
     """Adds a job in the caller's transaction and returns its id.
 
     run_at: epoch ms before which the job is not started (default: now).
@@ -59,25 +68,37 @@ def enqueue(session: Session, job_type: str, payload: dict[str, Any], *, run_at:
     lane: jobs sharing a lane run one at a time in enqueue order; a job waiting for a retry holds back
         the rest of its lane. Use it when order matters (the replies of one chat, the events of one
         webhook subscription); leave it None for independent jobs.
+    group: bounds how many jobs of the group run at once, over all its lanes (the deliveries to one
+        receiver); `set_group_limit` changes the bound of the jobs already queued.
     """
     _check_type(job_type)
     now = now_ms()
     values: dict[str, Any] = dict(type=job_type, payload=payload, key=key, lane=lane, status=PENDING, attempts=0,
-                                  run_at=run_at if run_at is not None else now, created_at=now, updated_at=now)
+                                  run_at=run_at if run_at is not None else now, created_at=now, updated_at=now,
+                                  **_group_values(group))
     job_id = session.execute(_INSERT, values).scalar_one() if key is None else _insert_once(session, values)
     session.info[_ENQUEUED] = True
     return job_id
 
 
-def enqueue_many(session: Session, job_type: str, jobs: list[tuple[dict[str, Any], str | None]]) -> list[int]:
-    """Adds several (payload, lane) jobs of one type in one statement; their ids in the same order.
+def _group_values(group: Group | None) -> dict[str, Any]:
+    if group is not None and group.limit < 1:
+        raise ValueError(f"a job group's limit must be at least 1, not {group.limit}")
+    return {"group_key": group.key if group else None, "group_limit": group.limit if group else None}
+
+
+NewJob = tuple[dict[str, Any], str | None, Group | None]  # payload, lane, group
+
+
+def enqueue_many(session: Session, job_type: str, jobs: list[NewJob]) -> list[int]:
+    """Adds several (payload, lane, group) jobs of one type in one statement; their ids in the same order.
     For fan-out on a hot path (one webhook event to several subscriptions)."""
     _check_type(job_type)
     if not jobs:
         return []
     now = now_ms()
     rows = [dict(type=job_type, payload=payload, key=None, lane=lane, status=PENDING, attempts=0, run_at=now,
-                 created_at=now, updated_at=now) for payload, lane in jobs]
+                 created_at=now, updated_at=now, **_group_values(group)) for payload, lane, group in jobs]
     ids = session.execute(insert(_JOBS).returning(_JOBS.c.id, sort_by_parameter_order=True), rows).scalars().all()
     session.info[_ENQUEUED] = True
     return list(ids)
@@ -94,6 +115,18 @@ def wake_lane(session: Session, lane: str, *, sublanes: bool = False) -> int:
                              .values(run_at=now, updated_at=now))
     session.info[_ENQUEUED] = True
     return result.rowcount or 0
+
+
+def set_group_limit(session: Session, group: Group) -> int:
+    """Applies a new bound to the group's unfinished jobs; returns how many were queued. Running jobs carry
+    it too because claims read a group's bound from its running jobs (a lower one is reached as they end)."""
+    _group_values(group)
+    result = session.execute(update(Job).where(Job.group_key == group.key, Job.status.in_(ACTIVE))
+                             .values(group_limit=group.limit)
+                             .returning(Job.status))
+    queued = sum(1 for status in result.scalars() if status == PENDING)
+    session.info[_ENQUEUED] = True  # a higher bound may let waiting jobs start now
+    return queued
 
 
 @event.listens_for(Session, "after_commit")

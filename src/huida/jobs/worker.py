@@ -138,7 +138,9 @@ class Worker:
     def _claim(self, limit: int) -> list[store.Claimed]:
         tokens = [next(self._tokens) for _ in range(limit)]
         with self.db.session() as session:
-            claimed = store.claim(session, types=self.types, limit=limit, lease_ms=self.lease_ms, tokens=tokens)
+            # Job groups are webhook subscriptions: the server-wide cap bounds what one receiver may hold.
+            claimed = store.claim(session, types=self.types, limit=limit, lease_ms=self.lease_ms, tokens=tokens,
+                                  group_cap=self.settings.webhook_max_in_flight)
         with self._lock:
             for job in claimed:
                 self._running[job.lease_token] = job

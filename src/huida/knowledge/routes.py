@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from huida.api.deps import Admin, Caller, Ctx, PageNumber
+from huida.api.deps import Caller, Ctx, Editor, PageNumber
 from huida.api.envelope import ok, page
 from huida.knowledge import categories as cats
 from huida.knowledge.schemas import ANSWER_TYPES, RULE_ID, RuleIn, to_draft
@@ -44,7 +44,7 @@ def rules_search(
 
 
 @router.post("/rules")
-def rules_create(tenantId: int, robotId: str, body: RuleIn, caller: Admin, ctx: Ctx) -> dict[str, Any]:
+def rules_create(tenantId: int, robotId: str, body: RuleIn, caller: Editor, ctx: Ctx) -> dict[str, Any]:
     with ctx.db.session() as session:
         get_robot(session, tenantId, robotId)
         rule = create_rule(session, tenantId, robotId, to_draft(body))
@@ -59,7 +59,7 @@ def rules_read(tenantId: int, robotId: str, ruleId: str, caller: Caller, ctx: Ct
 
 
 @router.put("/rules/{ruleId}")
-def rules_replace(tenantId: int, robotId: str, ruleId: str, body: RuleIn, caller: Admin, ctx: Ctx) -> dict[str, Any]:
+def rules_replace(tenantId: int, robotId: str, ruleId: str, body: RuleIn, caller: Editor, ctx: Ctx) -> dict[str, Any]:
     with ctx.db.session() as session:
         get_robot(session, tenantId, robotId)
         draft = to_draft(body)
@@ -68,7 +68,7 @@ def rules_replace(tenantId: int, robotId: str, ruleId: str, body: RuleIn, caller
 
 
 @router.delete("/rules/{ruleId}")
-def rules_delete(tenantId: int, robotId: str, ruleId: str, caller: Admin, ctx: Ctx) -> dict[str, Any]:
+def rules_delete(tenantId: int, robotId: str, ruleId: str, caller: Editor, ctx: Ctx) -> dict[str, Any]:
     with ctx.db.session() as session:
         get_robot(session, tenantId, robotId)
         delete_rule(session, robotId, ruleId)
@@ -100,7 +100,7 @@ def categories_list(tenantId: int, robotId: str, caller: Caller, ctx: Ctx) -> di
 
 
 @router.post("/categories")
-def categories_create(tenantId: int, robotId: str, body: CategoryIn, caller: Admin, ctx: Ctx) -> dict[str, Any]:
+def categories_create(tenantId: int, robotId: str, body: CategoryIn, caller: Editor, ctx: Ctx) -> dict[str, Any]:
     with ctx.db.session() as session:
         get_robot(session, tenantId, robotId)
         category = cats.create_category(session, robotId, body.name, body.id, body.parentId)
@@ -108,7 +108,7 @@ def categories_create(tenantId: int, robotId: str, body: CategoryIn, caller: Adm
 
 
 @router.put("/categories/{categoryId}")
-def categories_update(tenantId: int, robotId: str, categoryId: str, body: CategoryChanges, caller: Admin,
+def categories_update(tenantId: int, robotId: str, categoryId: str, body: CategoryChanges, caller: Editor,
                       ctx: Ctx) -> dict[str, Any]:
     with ctx.db.session() as session:
         get_robot(session, tenantId, robotId)
@@ -117,7 +117,7 @@ def categories_update(tenantId: int, robotId: str, categoryId: str, body: Catego
 
 
 @router.delete("/categories/{categoryId}")
-def categories_delete(tenantId: int, robotId: str, categoryId: str, caller: Admin, ctx: Ctx) -> dict[str, Any]:
+def categories_delete(tenantId: int, robotId: str, categoryId: str, caller: Editor, ctx: Ctx) -> dict[str, Any]:
     with ctx.db.session() as session:
         get_robot(session, tenantId, robotId)
         cats.delete_category(session, robotId, categoryId)

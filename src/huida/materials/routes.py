@@ -12,8 +12,9 @@ from urllib.parse import quote
 from fastapi import APIRouter, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
-from huida.api.deps import Admin, Caller, Ctx, PageNumber
+from huida.api.deps import Caller, Ctx, Editor, PageNumber
 from huida.api.envelope import ok, page
+from huida.api.responses import binary
 from huida.api.timefmt import format_datetime
 from huida.context import AppContext
 from huida.materials import service
@@ -38,6 +39,9 @@ UPLOAD_DOC = {"requestBody": {"required": True, "content": {
 }}}
 
 
+NOT_MODIFIED: dict[int | str, dict[str, Any]] = {304: {"description": "If-None-Match named the current ETag"}}
+
+
 def _not_modified(request: Request, etag: str) -> bool:
     header = request.headers.get("if-none-match")
     if not header:
@@ -51,8 +55,8 @@ def _store(ctx: AppContext, tenant_id: int, upload: Upload) -> dict[str, Any]:
         return ok(service.media_entity(service.store_media(session, tenant_id, upload.data, upload.filename)))
 
 
-@router.post("/medias", openapi_extra=UPLOAD_DOC)
-async def upload_media(tenantId: int, request: Request, caller: Admin, ctx: Ctx,
+@router.post("/medias", openapi_extra=UPLOAD_DOC, responses={415: {"description": "not a PNG, JPEG, GIF or WebP"}})
+async def upload_media(tenantId: int, request: Request, caller: Editor, ctx: Ctx,
                        filename: Annotated[str | None, Query(max_length=1000)] = None) -> dict[str, Any]:
     """An image as the raw body (name from `filename` or Content-Disposition) or as multipart field `file`."""
     upload = await read_upload(request, MAX_BYTES, filename)
@@ -88,25 +92,26 @@ def _media_bytes(request: Request, ctx: AppContext, tenant_id: int, media_id: st
     return Response(content=body, media_type=content_type, headers=headers)
 
 
-@router.get("/medias/{mediaId}/stream", response_class=Response)
+@router.get("/medias/{mediaId}/stream", response_class=Response, responses=binary("image/*", also=NOT_MODIFIED))
 def media_stream(tenantId: int, mediaId: str, request: Request, caller: Caller, ctx: Ctx) -> Response:
     return _media_bytes(request, ctx, tenantId, mediaId, thumbnail=False)
 
 
-@router.get("/medias/{mediaId}/stream/thumbnail", response_class=Response)
+@router.get("/medias/{mediaId}/stream/thumbnail", response_class=Response,
+            responses=binary("image/*", also=NOT_MODIFIED))
 def media_thumbnail(tenantId: int, mediaId: str, request: Request, caller: Caller, ctx: Ctx) -> Response:
     return _media_bytes(request, ctx, tenantId, mediaId, thumbnail=True)
 
 
 @router.delete("/medias/{mediaId}")
-def remove_media(tenantId: int, mediaId: str, caller: Admin, ctx: Ctx) -> dict[str, Any]:
+def remove_media(tenantId: int, mediaId: str, caller: Editor, ctx: Ctx) -> dict[str, Any]:
     with ctx.db.session() as session:
         service.delete_media(session, tenantId, mediaId)
         return ok(True)
 
 
 @router.post("/news/articles")
-def new_article(tenantId: int, body: ArticleIn, caller: Admin, ctx: Ctx) -> dict[str, Any]:
+def new_article(tenantId: int, body: ArticleIn, caller: Editor, ctx: Ctx) -> dict[str, Any]:
     with ctx.db.session() as session:
         return ok(service.article_entity(service.create_article(session, tenantId, body)))
 
@@ -125,7 +130,8 @@ def read_article(tenantId: int, articleId: str, caller: Caller, ctx: Ctx) -> dic
         return ok(service.article_entity(service.get_article(session, tenantId, articleId)))
 
 
-@router.get("/news/articles/{articleId}/html", response_class=Response)
+@router.get("/news/articles/{articleId}/html", response_class=Response,
+            responses=binary("text/html", also=NOT_MODIFIED))
 def article_html(tenantId: int, articleId: str, request: Request, caller: Caller, ctx: Ctx) -> Response:
     with ctx.db.session() as session:
         article = service.get_article(session, tenantId, articleId)
@@ -139,13 +145,13 @@ def article_html(tenantId: int, articleId: str, request: Request, caller: Caller
 
 
 @router.put("/news/articles/{articleId}")
-def update_article(tenantId: int, articleId: str, body: ArticleIn, caller: Admin, ctx: Ctx) -> dict[str, Any]:
+def update_article(tenantId: int, articleId: str, body: ArticleIn, caller: Editor, ctx: Ctx) -> dict[str, Any]:
     with ctx.db.session() as session:
         return ok(service.article_entity(service.replace_article(session, tenantId, articleId, body)))
 
 
 @router.delete("/news/articles/{articleId}")
-def remove_article(tenantId: int, articleId: str, caller: Admin, ctx: Ctx) -> dict[str, Any]:
+def remove_article(tenantId: int, articleId: str, caller: Editor, ctx: Ctx) -> dict[str, Any]:
     with ctx.db.session() as session:
         service.delete_article(session, tenantId, articleId)
         return ok(True)

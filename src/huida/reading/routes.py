@@ -6,7 +6,7 @@ List answers are `entity: {items, has_more, page_token}`.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
@@ -14,6 +14,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from huida.api.deps import Ctx, Principal, authenticate
 from huida.api.envelope import ok
 from huida.api.errors import ApiError
+from huida.api.responses import binary
 from huida.reading import service, texts
 from huida.reading.service import MAX_PAGE_SIZE, MessagesQuery, SearchQuery, Times
 
@@ -31,8 +32,11 @@ def reader(request: Request, ctx: Ctx, tenantId: Annotated[int, Path()]) -> Prin
 
 
 Reader = Annotated[Principal, Depends(reader)]
-PageSize = Annotated[int, Query(description="1-50")]
+PageSize = Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)]  # service._page_size refuses the rest
 Text = Annotated[str | None, Query(max_length=1000)]
+# A thread is named after its first message (views.THREAD_PREFIX); the service words the error.
+ThreadId = Annotated[str, Path(json_schema_extra={"pattern": "^omt_"})]
+SortRule = Literal["create_time_asc", "create_time_desc"]
 Ids = Annotated[list[str] | None, Query(description="repeat the parameter, or separate ids with commas")]
 
 
@@ -48,16 +52,16 @@ def _split(values: list[str] | None) -> tuple[str, ...]:
 def messages(tenantId: int, caller: Reader, ctx: Ctx, chat_id: Text = None, open_id: Text = None,
                    relative_time: Text = None, start_time: Text = None, end_time: Text = None,
                    page_size: PageSize = MAX_PAGE_SIZE, page_token: Text = None,
-                   sort_rule: str = "create_time_desc") -> dict[str, Any]:
+                   sort_rule: SortRule = "create_time_desc") -> dict[str, Any]:
     query = MessagesQuery(chat_id, open_id, _times(relative_time, start_time, end_time), page_size, page_token,
                           sort_rule)
     return ok(service.get_messages(ctx.db, tenantId, query))
 
 
 @router.get("/threads/{thread_id}/messages")
-def thread_messages(tenantId: int, thread_id: str, caller: Reader, ctx: Ctx,
+def thread_messages(tenantId: int, thread_id: ThreadId, caller: Reader, ctx: Ctx,
                           page_size: PageSize = MAX_PAGE_SIZE, page_token: Text = None,
-                          sort_rule: str = "create_time_desc") -> dict[str, Any]:
+                          sort_rule: SortRule = "create_time_desc") -> dict[str, Any]:
     return ok(service.get_thread_messages(ctx.db, tenantId, thread_id, page_size=page_size, page_token=page_token,
                                           sort_rule=sort_rule))
 
@@ -73,9 +77,9 @@ def search(tenantId: int, caller: Reader, ctx: Ctx, query: Text = None, sender_i
     return ok(service.search_messages(ctx.db, tenantId, search_query))
 
 
-@router.get("/messages/{message_id}/resources/{file_key}", response_class=Response)
+@router.get("/messages/{message_id}/resources/{file_key}", response_class=Response, responses=binary("*/*"))
 def resource(tenantId: int, message_id: str, file_key: str, caller: Reader, ctx: Ctx,
-                   type: Annotated[str, Query(description="image | file")]) -> Response:
+                   type: Annotated[Literal["image", "file"], Query()]) -> Response:
     download = service.get_resource(ctx.db, tenantId, message_id, file_key, type)
     headers = {**DOWNLOAD_HEADERS, "Content-Disposition": f"attachment; filename*=UTF-8''{quote(download.file_name)}"}
     return Response(content=download.data, media_type=download.mime_type, headers=headers)

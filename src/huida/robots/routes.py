@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from huida.api.deps import Admin, Caller, Ctx, PageNumber
+from huida.api.deps import Admin, Caller, Ctx, Editor, PageNumber
 from huida.api.envelope import ok, page
 from huida.robots.service import (
     bump_knowledge_version,
@@ -85,7 +85,7 @@ def read_robot(tenantId: int, robotId: str, caller: Caller, ctx: Ctx) -> dict[st
 
 
 @router.put("/{robotId}")
-def update_robot(tenantId: int, robotId: str, body: RobotChanges, caller: Admin, ctx: Ctx) -> dict[str, Any]:
+def update_robot(tenantId: int, robotId: str, body: RobotChanges, caller: Editor, ctx: Ctx) -> dict[str, Any]:
     with ctx.db.session() as session:
         robot = get_robot(session, tenantId, robotId)
         for name in ("name", "status", "description", "avatar"):

@@ -10,6 +10,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 from huida.db import Base, new_id, now_ms
 
 PENDING, DELIVERED, FAILED = "pending", "delivered", "failed"
+# Concurrent deliveries to one subscription: a receiver taking 100 ms keeps up with ~150 events/s at 16,
+# while the events of one chat session still arrive one after the other (see service.emit_event).
+DEFAULT_MAX_IN_FLIGHT = 16
 
 
 class Webhook(Base):
@@ -24,6 +27,8 @@ class Webhook(Base):
     secret: Mapped[str] = mapped_column(String(256))
     events: Mapped[list[Any]] = mapped_column(default=list)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # At most this many deliveries in flight at once (also capped by HUIDA_WEBHOOK_MAX_IN_FLIGHT).
+    max_in_flight: Mapped[int] = mapped_column(default=DEFAULT_MAX_IN_FLIGHT, server_default=str(DEFAULT_MAX_IN_FLIGHT))
     created_at: Mapped[int] = mapped_column(default=now_ms)
     updated_at: Mapped[int] = mapped_column(default=now_ms, onupdate=now_ms)
 

@@ -3,7 +3,7 @@ style of seed 004: Easemob envelope, admin-only writes)."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
@@ -25,6 +25,7 @@ class WebhookBody(BaseModel):
     secret: str | None = None
     events: list[str] | None = Field(None, max_length=50)
     active: bool | None = None
+    maxInFlight: int | None = None  # concurrent deliveries; checked by the service (1-100)
     # Read-only fields a client may send back from a GET; ignored.
     webhookId: str | None = None
     robotId: str | None = None
@@ -45,7 +46,8 @@ def create(tenantId: int, robotId: str, body: NewWebhook, caller: Admin, ctx: Ct
     with ctx.db.session() as session:
         hook = service.create_webhook(session, tenantId, robotId, url=body.url, secret=body.secret,
                                       events=body.events, active=body.active is not False,
-                                      allow_private=ctx.settings.webhook_allow_private)
+                                      allow_private=ctx.settings.webhook_allow_private,
+                                      max_in_flight=body.maxInFlight)
         return ok(webhook_entity(hook))
 
 
@@ -65,7 +67,8 @@ def read(tenantId: int, robotId: str, webhookId: str, caller: Caller, ctx: Ctx) 
 @router.put("/{webhookId}")
 def update(tenantId: int, robotId: str, webhookId: str, body: WebhookBody, caller: Admin,
            ctx: Ctx) -> dict[str, Any]:
-    changes = WebhookChanges(url=body.url, secret=body.secret, events=body.events, active=body.active)
+    changes = WebhookChanges(url=body.url, secret=body.secret, events=body.events, active=body.active,
+                             max_in_flight=body.maxInFlight)
     with ctx.db.session() as session:
         hook = service.get_webhook(session, tenantId, robotId, webhookId)
         hook = service.update_webhook(session, hook, changes, allow_private=ctx.settings.webhook_allow_private)
@@ -90,7 +93,7 @@ def ping(tenantId: int, robotId: str, webhookId: str, caller: Admin, ctx: Ctx) -
 def deliveries(tenantId: int, robotId: str, webhookId: str, caller: Caller, ctx: Ctx,
                page_number: PageNumber = 0,
                size: Annotated[int, Query(ge=1, le=100)] = 20,
-               state: Annotated[str | None, Query()] = None,
+               state: Annotated[Literal[service.DELIVERY_STATES] | None, Query()] = None,  # type: ignore[valid-type]
                event: Annotated[str | None, Query(max_length=40)] = None) -> dict[str, Any]:
     if state is not None and state not in service.DELIVERY_STATES:
         raise bad_request(f"state must be one of {', '.join(service.DELIVERY_STATES)}")

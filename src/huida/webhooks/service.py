@@ -16,19 +16,28 @@ from sqlalchemy.orm import Session
 
 from huida.api.errors import ApiError, bad_request, conflict, not_found
 from huida.db import new_id, now_ms
-from huida.jobs import enqueue, wake_lane
+from huida.jobs import Group, enqueue, set_group_limit, wake_lane
 from huida.jobs.models import PENDING as JOB_PENDING
 from huida.jobs.models import Job
 from huida.jobs.outbox import enqueue_many
 from huida.robots.service import get_robot
 from huida.webhooks.addresses import UnsafeTarget, check_subscription_url
 from huida.webhooks.events import EVENTS, PING
-from huida.webhooks.models import DELIVERED, FAILED, PENDING, Webhook, WebhookAttempt, WebhookDelivery
+from huida.webhooks.models import (
+    DEFAULT_MAX_IN_FLIGHT,
+    DELIVERED,
+    FAILED,
+    PENDING,
+    Webhook,
+    WebhookAttempt,
+    WebhookDelivery,
+)
 
 DELIVER = "webhook.deliver"
 MAX_WEBHOOKS_PER_ROBOT = 20
 SECRET_MIN, SECRET_MAX = 8, 256
 DELIVERY_STATES = (PENDING, DELIVERED, FAILED)
+MAX_IN_FLIGHT_RANGE = (1, 100)  # what a subscription may ask for; HUIDA_WEBHOOK_MAX_IN_FLIGHT caps it further
 
 
 @dataclass(frozen=True)
@@ -37,6 +46,7 @@ class WebhookChanges:
     secret: str | None = None
     events: list[str] | None = None
     active: bool | None = None
+    max_in_flight: int | None = None
 
 
 # -- validation ------------------------------------------------------------------------------------
@@ -64,6 +74,13 @@ def clean_events(events: list[str]) -> list[str]:
     return [e for e in EVENTS if e in events]  # canonical order, no duplicates
 
 
+def clean_max_in_flight(value: int) -> int:
+    low, high = MAX_IN_FLIGHT_RANGE
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise bad_request(f"maxInFlight must be an integer from {low} to {high}")
+    return value
+
+
 # -- subscriptions ---------------------------------------------------------------------------------
 
 def get_webhook(session: Session, tenant_id: int, robot_id: str, webhook_id: str) -> Webhook:
@@ -82,13 +99,14 @@ def list_webhooks(session: Session, tenant_id: int, robot_id: str) -> list[Webho
 
 
 def create_webhook(session: Session, tenant_id: int, robot_id: str, *, url: str, secret: str, events: list[str],
-                   active: bool, allow_private: bool) -> Webhook:
+                   active: bool, allow_private: bool, max_in_flight: int | None = None) -> Webhook:
     get_robot(session, tenant_id, robot_id)
     count = session.scalar(select(func.count()).select_from(Webhook).where(Webhook.robot_id == robot_id)) or 0
     if count >= MAX_WEBHOOKS_PER_ROBOT:
         raise conflict(f"a robot has at most {MAX_WEBHOOKS_PER_ROBOT} webhooks", "TOO_MANY_WEBHOOKS")
     hook = Webhook(tenant_id=tenant_id, robot_id=robot_id, url=clean_url(url, allow_private),
-                   secret=clean_secret(secret), events=clean_events(events), active=active)
+                   secret=clean_secret(secret), events=clean_events(events), active=active,
+                   max_in_flight=DEFAULT_MAX_IN_FLIGHT if max_in_flight is None else clean_max_in_flight(max_in_flight))
     session.add(hook)
     session.flush()
     return hook
@@ -103,6 +121,9 @@ def update_webhook(session: Session, hook: Webhook, changes: WebhookChanges, *, 
         hook.events = clean_events(changes.events)
     if changes.active is not None:
         hook.active = changes.active
+    if changes.max_in_flight is not None and changes.max_in_flight != hook.max_in_flight:
+        hook.max_in_flight = clean_max_in_flight(changes.max_in_flight)
+        set_group_limit(session, group_of(hook))  # the backlog already queued follows the new bound
     hook.updated_at = now_ms()
     session.flush()
     # A fixed URL or a re-enabled subscription should not wait hours for the next scheduled retry.
@@ -124,6 +145,11 @@ def lane_of(hook: Webhook, order_key: str | None = None) -> str:
     return lane_of_id(hook.webhook_id, order_key)
 
 
+def group_of(hook: Webhook) -> Group:
+    """Every delivery to a subscription, whatever its lane, counts against the subscription's bound."""
+    return Group(lane_of_id(hook.webhook_id), hook.max_in_flight)
+
+
 def encode_body(body: dict[str, Any]) -> str:
     return json.dumps(body, ensure_ascii=False, separators=(",", ":"))
 
@@ -131,7 +157,7 @@ def encode_body(body: dict[str, Any]) -> str:
 def _add_delivery(session: Session, hook: Webhook, event: str, body: str, lane: str | None) -> WebhookDelivery:
     # Two INSERTs and nothing else: this runs inside the caller's (e.g. a rating's) transaction.
     delivery_id = new_id()
-    job_id = enqueue(session, DELIVER, {"deliveryId": delivery_id}, lane=lane)
+    job_id = enqueue(session, DELIVER, {"deliveryId": delivery_id}, lane=lane, group=group_of(hook))
     delivery = WebhookDelivery(delivery_id=delivery_id, webhook_pk=hook.pk, event=event, body=body, state=PENDING,
                                job_id=job_id)
     session.add(delivery)
@@ -142,9 +168,11 @@ def emit_event(session: Session, *, tenant_id: int, robot_id: str, event: str, b
                order_key: str | None = None) -> list[str]:
     """Queues `body` for every active subscription of the robot to `event`, in the caller's transaction.
 
-    Returns the delivery ids (the X-Huida-Delivery of each). Deliveries to one subscription are made one
-    at a time in emit order; pass `order_key` (e.g. a session id) to order only events sharing that key,
-    letting the others through while one is being retried.
+    Returns the delivery ids (the X-Huida-Delivery of each). Events sharing an `order_key` (the chat
+    session id: a rating arrives after the answer it rates, a session-closed after its transfer) are
+    delivered one at a time in emit order, and one being retried holds back only its own key; events of
+    different keys go out side by side, up to the subscription's maxInFlight. Without an order key an
+    event is ordered against every other keyless event of the subscription (one lane).
     """
     if event not in EVENTS:
         raise ValueError(f"unknown webhook event: {event}")
@@ -158,7 +186,7 @@ def emit_event(session: Session, *, tenant_id: int, robot_id: str, event: str, b
         return [_add_delivery(session, wanted[0], event, text, lane_of(wanted[0], order_key)).delivery_id]
     # Fan-out: one statement for the jobs and one for the deliveries, whatever the number of subscribers.
     delivery_ids = [new_id() for _ in wanted]
-    job_ids = enqueue_many(session, DELIVER, [({"deliveryId": d}, lane_of(h, order_key))
+    job_ids = enqueue_many(session, DELIVER, [({"deliveryId": d}, lane_of(h, order_key), group_of(h))
                                               for d, h in zip(delivery_ids, wanted, strict=True)])
     now = now_ms()
     session.execute(insert(WebhookDelivery), [
@@ -184,7 +212,7 @@ def redeliver(session: Session, hook: Webhook, delivery_id: str) -> WebhookDeliv
         raise conflict("this delivery is still being attempted", "DELIVERY_PENDING")
     delivery.state = PENDING
     delivery.updated_at = now_ms()
-    delivery.job_id = enqueue(session, DELIVER, {"deliveryId": delivery.delivery_id})
+    delivery.job_id = enqueue(session, DELIVER, {"deliveryId": delivery.delivery_id}, group=group_of(hook))
     return delivery
 
 

@@ -15,7 +15,8 @@ from huida.webhooks.service import attempts_of, next_attempt_times, secret_hint
 def webhook_entity(hook: Webhook) -> dict[str, Any]:
     return {
         "webhookId": hook.webhook_id, "robotId": hook.robot_id, "tenantId": hook.tenant_id, "url": hook.url,
-        "events": list(hook.events or []), "active": hook.active, "secretHint": secret_hint(hook.secret),
+        "events": list(hook.events or []), "active": hook.active, "maxInFlight": hook.max_in_flight,
+        "secretHint": secret_hint(hook.secret),
         "createDateTime": format_datetime(hook.created_at), "lastUpdateDateTime": format_datetime(hook.updated_at),
     }
 

@@ -12,6 +12,7 @@ from huida.api.deps import Ctx, authenticate, token_from_request
 from huida.api.errors import unauthorized
 from huida.channels.aily.errors import invalid
 from huida.channels.aily.keys import looks_like_key, resolve_key
+from huida.safetext import text_problem
 
 BIZ_USER_HEADER = "x-aily-bizuserid"
 MAX_BIZ_USER = 255
@@ -34,6 +35,9 @@ def _biz_user(request: Request) -> str | None:
         return None
     if len(value) > MAX_BIZ_USER:
         raise invalid("X-Aily-BizUserID", f"at most {MAX_BIZ_USER} characters")
+    problem = text_problem(value)  # stored as the sender of the session's messages: the rule of huida/safetext.py
+    if problem is not None:
+        raise invalid("X-Aily-BizUserID", problem)
     return value.strip()
 
 

@@ -15,6 +15,7 @@ from starlette.concurrency import run_in_threadpool
 
 from huida.api.deps import Ctx
 from huida.api.errors import ApiError
+from huida.api.responses import binary
 from huida.channels.aily import errors, files, history, messages, runs, sessions
 from huida.channels.aily import run_job as _run_job  # noqa: F401  (registers the run job type)
 from huida.channels.aily.auth import Caller, aily_caller
@@ -37,7 +38,10 @@ def _remember(ctx: Ctx) -> None:
 router = APIRouter(prefix="/open-apis/aily/v1", tags=["aily"], dependencies=[Depends(_remember)])
 
 MAX_TEXT_FIELD = 65_536
-MAX_CONTENT = 16_777_216
+# A visitor's message, not the seed's 16,777,216: the robot is asked the first 2,000 characters of its plain
+# text (mdx.MAX_QUESTION); MDX markup, links and pasted lists need room beyond that, and 10,000 keeps a page
+# of 100 messages to a few MB (a 10-million-character message made its session's listing 60 MB).
+MAX_CONTENT = 10_000
 Id = Annotated[str, StringConstraints(min_length=1, max_length=64)]
 PageSize = Annotated[int, Query(ge=1, le=100)]
 
@@ -107,7 +111,7 @@ class MessageBody(BaseModel):
 
     idempotent_id: str = Field(min_length=1, max_length=64)
     content_type: Literal["TEXT", "MDX"]
-    content: str = Field(max_length=MAX_CONTENT)
+    content: str = Field(max_length=MAX_CONTENT, description=f"at most {MAX_CONTENT:,} characters")
     file_ids: list[Id] = Field(default_factory=list, max_length=32)
     # Huida's message ids are 36-character UUIDs, so the seed's 32-character cap is relaxed to 64.
     quote_message_id: str | None = Field(None, max_length=64)
@@ -149,8 +153,9 @@ class RunBody(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     app_id: str | None = Field(None, max_length=64)  # the session's robot id, if given
-    skill_id: str | None = Field(None, max_length=64)
-    skill_input: str | None = Field(None, max_length=MAX_TEXT_FIELD)
+    # The seed's fields, but Huida robots have no skills: only an empty value passes (create_run says why).
+    skill_id: str | None = Field(None, max_length=64, json_schema_extra={"maxLength": 0})
+    skill_input: str | None = Field(None, max_length=MAX_TEXT_FIELD, json_schema_extra={"maxLength": 0})
     metadata: str | None = Field(None, max_length=MAX_TEXT_FIELD)
 
 
@@ -195,13 +200,24 @@ def cancel_run(aily_session_id: str, run_id: str, caller: Caller, ctx: Ctx) -> d
 
 # -- files -----------------------------------------------------------------------------------------
 
+_BYTES = {"type": "string", "format": "binary", "minLength": 1}  # an empty file is refused
+UPLOAD_DOC = {"requestBody": {"required": True, "content": {
+    "application/octet-stream": {"schema": _BYTES},
+    "multipart/form-data": {"schema": {"type": "object", "required": ["file"], "properties": {"file": _BYTES}}},
+}}}
+# Signed links need no token; without one, file content takes the caller's token like the rest of the API.
+SIGNED_OR_TOKEN = {"security": [{"token": []}, {"bearer": []}, {}]}
+DOWNLOAD_ERRORS: dict[int | str, dict[str, Any]] = {401: {"description": "no valid signature, and no valid token"},
+                                                    403: {"description": "the link is invalid or has expired"}}
+
+
 def _store(ctx: AppContext, tenant_id: int, principal: str, data: bytes, name: str | None) -> dict[str, Any]:
     with ctx.db.session() as session:
         row = files.store_file(session, tenant_id, data, name, principal)
         return success({"file": files.file_view(row, links(ctx).file(row.id))})
 
 
-@router.post("/files")
+@router.post("/files", openapi_extra=UPLOAD_DOC)
 async def upload_file(request: Request, caller: Caller, ctx: Ctx,
                       file_name: Annotated[str | None, Query(max_length=1000)] = None) -> dict[str, Any]:
     """The file as multipart field `file`, or as the raw body (name from `file_name` or Content-Disposition)."""
@@ -230,7 +246,8 @@ def _download(data: bytes, mime_type: str, name: str) -> Response:
     return Response(content=data, media_type=mime_type, headers=headers)
 
 
-@router.get("/files/{file_id}/content", response_class=Response)
+@router.get("/files/{file_id}/content", response_class=Response, openapi_extra=SIGNED_OR_TOKEN,
+            responses=binary("*/*", also=DOWNLOAD_ERRORS))
 def file_content(file_id: str, request: Request, ctx: Ctx) -> Response:
     """By the signed preview URL, or with a Bearer token of the file's tenant."""
     signed = _signed(request, ctx)
@@ -240,7 +257,7 @@ def file_content(file_id: str, request: Request, ctx: Ctx) -> Response:
         return _download(row.data, row.mime_type, row.file_name)
 
 
-@router.get("/media/{media_id}/content", response_class=Response)
+@router.get("/media/{media_id}/content", response_class=Response, responses=binary("image/*", also=DOWNLOAD_ERRORS))
 def media_content(media_id: str, request: Request, ctx: Ctx) -> Response:
     """An image the robot answered with (signed URLs in ASSISTANT messages only)."""
     if not _signed(request, ctx):

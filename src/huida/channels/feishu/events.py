@@ -10,6 +10,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from huida.safetext import REFUSED, strip_refused
+
 MESSAGE_RECEIVED = "im.message.receive_v1"
 CARD_ACTION = "card.action.trigger"
 TEXT_TYPES = ("text", "post")
@@ -54,7 +56,8 @@ class CardClick:
 
 
 def _text(value: Any, what: str, required: bool = True) -> str:
-    if isinstance(value, str) and value and "\x00" not in value:  # PostgreSQL cannot store NUL in text
+    # An id with a character Huida never stores (huida/safetext.py) cannot be one Feishu issued.
+    if isinstance(value, str) and value and not REFUSED.search(value):
         return value
     if required:
         raise MalformedEvent(f"missing {what}")
@@ -78,8 +81,8 @@ def _mentions(raw: Any) -> tuple[Mention, ...]:
     for item in raw if isinstance(raw, list) else []:
         if isinstance(item, dict) and isinstance(item.get("key"), str):
             ids = item.get("id") if isinstance(item.get("id"), dict) else {}
-            name = str(item.get("name") or "").replace("\x00", "")
-            found.append(Mention(item["key"], str(ids.get("open_id") or ""), name))
+            name = strip_refused(str(item.get("name") or ""))
+            found.append(Mention(strip_refused(item["key"]), strip_refused(str(ids.get("open_id") or "")), name))
     return tuple(found)
 
 
@@ -166,7 +169,9 @@ def raw_text(message: ReceivedMessage) -> str:
         text = _post_text(message.content)
     else:
         return ""
-    return text.replace("\x00", "")  # PostgreSQL cannot store NUL in text
+    # Huida's rule for text it stores (huida/safetext.py), applied by dropping rather than refusing: the
+    # visitor cannot be told about a 400, and refusing would lose the message while Feishu retried it.
+    return strip_refused(text)
 
 
 def mentions_bot(mentions: Sequence[Mention], bot_open_id: str) -> bool:

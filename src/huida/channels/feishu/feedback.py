@@ -11,12 +11,13 @@ from huida.channels.feishu import cards, texts
 from huida.channels.feishu.apps import ChannelInfo
 from huida.db import Database
 from huida.feedback.thumbs import set_feedback
+from huida.safetext import REFUSED
 
 
 def record_thumb(db: Database, channel: ChannelInfo, open_id: str, value: dict[str, Any]) -> dict[str, Any]:
     """Records a thumbs click by visitor `open_id` on an answer of the channel's robot."""
     msg_id, status = value.get("m"), value.get("s")
-    if status not in (cards.THUMB_UP, cards.THUMB_DOWN) or not isinstance(msg_id, str) or "\x00" in msg_id:
+    if status not in (cards.THUMB_UP, cards.THUMB_DOWN) or not isinstance(msg_id, str) or REFUSED.search(msg_id):
         return texts.toast("error", texts.FEEDBACK_INVALID)
     try:
         with db.session() as session:

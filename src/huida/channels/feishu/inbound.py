@@ -30,6 +30,7 @@ from huida.channels.feishu.events import (
 from huida.channels.feishu.seen import first_time, maybe_prune
 from huida.channels.feishu.verify import URL_VERIFICATION, Rejection
 from huida.db import Database
+from huida.safetext import REFUSED, strip_refused
 
 log = logging.getLogger("huida.feishu")
 
@@ -114,8 +115,8 @@ def receive_click(db: Database, channel: ChannelInfo, click: CardClick) -> dict[
 
 
 def _menu_click(db: Database, channel: ChannelInfo, click: CardClick) -> dict[str, Any]:
-    knowledge_id, label = click.value.get("k"), str(click.value.get("t") or "").replace("\x00", "")[:100]
-    if not isinstance(knowledge_id, str) or not knowledge_id or len(knowledge_id) > 200 or "\x00" in knowledge_id:
+    knowledge_id, label = click.value.get("k"), strip_refused(str(click.value.get("t") or ""))[:100]
+    if not isinstance(knowledge_id, str) or not knowledge_id or len(knowledge_id) > 200 or REFUSED.search(knowledge_id):
         return texts.toast("error", texts.INVALID_ACTION)
     chat_type = click.value.get("ct") if click.value.get("ct") in ("p2p", "group") else "group"
     inbound = Inbound(kind="click", event_id=click.event_id, source_message_id=click.message_id,

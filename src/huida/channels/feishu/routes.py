@@ -14,7 +14,7 @@ from starlette.datastructures import Headers
 
 from huida.api.deps import Admin, Caller, Ctx, PageNumber
 from huida.api.envelope import ok, page
-from huida.api.errors import bad_request
+from huida.api.errors import ApiError, bad_request, register_renderer
 from huida.channels.feishu import deliveries, inbound, service
 from huida.channels.feishu.apps import load_channel
 from huida.channels.feishu.service import ChannelChanges, channel_entity
@@ -36,6 +36,16 @@ def _remember(ctx: Ctx) -> None:
 router = APIRouter(prefix="/v10/tenants/{tenantId}/channels/feishu", tags=["feishu"],
                    dependencies=[Depends(_remember)])
 events_router = APIRouter(tags=["feishu"])
+EVENTS_PREFIX = "/channels/feishu/"
+
+
+def _callback_error(error: ApiError) -> dict[str, Any]:
+    """Errors raised before the callback runs (a control character in the path, a body over the limit, a wrong
+    method) answer in the callback's own shape, as its rejections do: `{code: <HTTP status>, msg}`."""
+    return {"code": error.status, "msg": error.description}
+
+
+register_renderer(EVENTS_PREFIX, _callback_error)
 
 
 class ChannelBody(BaseModel):
@@ -116,7 +126,8 @@ def remove(tenantId: int, channelId: str, caller: Admin, ctx: Ctx) -> dict[str, 
 def delivery_log(tenantId: int, channelId: str, caller: Caller, ctx: Ctx,
                  page_number: PageNumber = 0,
                  size: Annotated[int, Query(ge=1, le=100)] = 20,
-                 state: Annotated[str | None, Query()] = None) -> dict[str, Any]:
+                 state: Annotated[Literal[deliveries.STATES] | None, Query()] = None,  # type: ignore[valid-type]
+                 ) -> dict[str, Any]:
     if state is not None and state not in deliveries.STATES:
         raise bad_request(f"state must be one of {', '.join(deliveries.STATES)}")
     with ctx.db.session() as session:
@@ -126,6 +137,16 @@ def delivery_log(tenantId: int, channelId: str, caller: Caller, ctx: Ctx,
 
 
 # -- the callback ------------------------------------------------------------------------------------
+
+CALLBACK_DOC: dict[int | str, dict[str, Any]] = {
+    200: {"description": "the event was taken (`{}`), or the URL check's `{challenge}`, or a card's toast",
+          "content": {"application/json": {"schema": {"type": "object"}}}},
+    401: {"description": "missing or wrong signature, timestamp or verification token"},
+    403: {"description": "the channel has neither a verification token nor an encrypt key"},
+    404: {"description": "unknown channel"},
+    413: {"description": "the body is larger than a Feishu event"},
+}
+
 
 def receive_callback(ctx: AppContext, channel_id: str, headers: Headers, body: bytes) -> JSONResponse:
     """Authenticates, dedupes and queues one callback; a refused one gets a 4xx and leaves no trace."""
@@ -142,7 +163,7 @@ def receive_callback(ctx: AppContext, channel_id: str, headers: Headers, body: b
         return JSONResponse({"code": rejection.status, "msg": rejection.reason}, status_code=rejection.status)
 
 
-@events_router.post("/channels/feishu/{channelId}/events")
+@events_router.post(EVENTS_PREFIX + "{channelId}/events", responses=CALLBACK_DOC)
 async def events(channelId: str, request: Request) -> JSONResponse:
     body = await request.body()
     return await run_in_threadpool(receive_callback, request.app.state.ctx, channelId, request.headers, body)

@@ -7,29 +7,38 @@ PUT/DELETE .../levels/{levelId}/tags/{tagId}.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from huida.api.deps import Admin, Caller, Ctx
+from huida.api.deps import Agent, Caller, Ctx, Editor
 from huida.api.envelope import ok
 from huida.feedback import tags as t
 from huida.feedback.api.common import COMMENT, RatingFields, RowId, check_path
 from huida.feedback.comments import NewComment, add_comment, comment_entity, current_comment
 from huida.feedback.defaults import ensure_defaults, ensure_defaults_once
+from huida.feedback.names import MAX_NAME
 from huida.robots.service import get_robot
 
 router = APIRouter(tags=["feedback"])
 
 
+# A level's or tag's name as names.clean_name keeps it: 1-50 characters, not blank, no comma (tags travel
+# comma-separated).
+Name = Annotated[str, StringConstraints(max_length=MAX_NAME, pattern=r"^[^,，]*\S[^,，]*$")]
+# The star score of §2.1.3 (tags.SCORES); strict, so that a JSON `true` is refused rather than read as 1.
+Score = Annotated[int, Field(strict=True, ge=1, le=5)]
+LevelStatus = Literal["Enable", "Disable"]  # tags.ENABLE / tags.DISABLE
+
+
 class CommentBody(RatingFields):
-    score: int
+    score: Score
     tag: str | None = Field(None, max_length=1000)
 
 
 @router.post(COMMENT + "/comments")
-def post_comment(tenantId: int, robotId: str, body: CommentBody, caller: Caller, ctx: Ctx) -> dict[str, Any]:
+def post_comment(tenantId: int, robotId: str, body: CommentBody, caller: Agent, ctx: Ctx) -> dict[str, Any]:
     check_path(body, tenantId, robotId)
     new = NewComment(session_id=body.sessionId, score=body.score, tag=body.tag, comment=body.comment,
                      access_id=body.accessId, appraiser_name=body.appraiserName, source=body.source)
@@ -60,15 +69,15 @@ def get_levels(tenantId: int, robotId: str, caller: Caller, ctx: Ctx) -> dict[st
 
 class LevelBody(BaseModel):
     model_config = ConfigDict(extra="ignore")
-    name: str = Field(max_length=200)
-    score: int
-    status: str = t.ENABLE
+    name: Name
+    score: Score
+    status: LevelStatus = "Enable"
 
 
 class LevelChanges(BaseModel):
     model_config = ConfigDict(extra="ignore")
-    name: str | None = Field(None, max_length=200)
-    status: str | None = None
+    name: Name | None = None
+    status: LevelStatus | None = None
 
 
 def _level_entity(session: Any, level: t.CommentLevel) -> dict[str, Any]:
@@ -76,7 +85,7 @@ def _level_entity(session: Any, level: t.CommentLevel) -> dict[str, Any]:
 
 
 @router.post(COMMENT + "/levels")
-def create_level(tenantId: int, robotId: str, body: LevelBody, caller: Admin, ctx: Ctx) -> dict[str, Any]:
+def create_level(tenantId: int, robotId: str, body: LevelBody, caller: Editor, ctx: Ctx) -> dict[str, Any]:
     with ctx.db.session() as session:
         get_robot(session, tenantId, robotId)
         ensure_defaults(session, tenantId, robotId)
@@ -92,7 +101,7 @@ def read_level(tenantId: int, robotId: str, levelId: RowId, caller: Caller, ctx:
 
 
 @router.put(COMMENT + "/levels/{levelId}")
-def update_level(tenantId: int, robotId: str, levelId: RowId, body: LevelChanges, caller: Admin,
+def update_level(tenantId: int, robotId: str, levelId: RowId, body: LevelChanges, caller: Editor,
                  ctx: Ctx) -> dict[str, Any]:
     with ctx.db.session() as session:
         get_robot(session, tenantId, robotId)
@@ -101,7 +110,7 @@ def update_level(tenantId: int, robotId: str, levelId: RowId, body: LevelChanges
 
 
 @router.delete(COMMENT + "/levels/{levelId}")
-def delete_level(tenantId: int, robotId: str, levelId: RowId, caller: Admin, ctx: Ctx) -> dict[str, Any]:
+def delete_level(tenantId: int, robotId: str, levelId: RowId, caller: Editor, ctx: Ctx) -> dict[str, Any]:
     """Deletes the level and its tags; comments already given keep their score and tag text."""
     with ctx.db.session() as session:
         get_robot(session, tenantId, robotId)
@@ -113,18 +122,18 @@ def delete_level(tenantId: int, robotId: str, levelId: RowId, caller: Admin, ctx
 
 class TagBody(BaseModel):
     model_config = ConfigDict(extra="ignore")
-    name: str = Field(max_length=200)
-    sort: int | None = Field(None, ge=0, le=1_000_000)
+    name: Name
+    sort: int | None = Field(None, strict=True, ge=0, le=1_000_000)
 
 
 class TagChanges(BaseModel):
     model_config = ConfigDict(extra="ignore")
-    name: str | None = Field(None, max_length=200)
-    sort: int | None = Field(None, ge=0, le=1_000_000)
+    name: Name | None = None
+    sort: int | None = Field(None, strict=True, ge=0, le=1_000_000)
 
 
 @router.post(COMMENT + "/levels/{levelId}/tags")
-def create_tag(tenantId: int, robotId: str, levelId: RowId, body: TagBody, caller: Admin, ctx: Ctx) -> dict[str, Any]:
+def create_tag(tenantId: int, robotId: str, levelId: RowId, body: TagBody, caller: Editor, ctx: Ctx) -> dict[str, Any]:
     with ctx.db.session() as session:
         get_robot(session, tenantId, robotId)
         level = t.get_level(session, robotId, levelId)
@@ -132,7 +141,7 @@ def create_tag(tenantId: int, robotId: str, levelId: RowId, body: TagBody, calle
 
 
 @router.put(COMMENT + "/levels/{levelId}/tags/{tagId}")
-def update_tag(tenantId: int, robotId: str, levelId: RowId, tagId: RowId, body: TagChanges, caller: Admin,
+def update_tag(tenantId: int, robotId: str, levelId: RowId, tagId: RowId, body: TagChanges, caller: Editor,
                ctx: Ctx) -> dict[str, Any]:
     with ctx.db.session() as session:
         get_robot(session, tenantId, robotId)
@@ -142,7 +151,7 @@ def update_tag(tenantId: int, robotId: str, levelId: RowId, tagId: RowId, body: 
 
 
 @router.delete(COMMENT + "/levels/{levelId}/tags/{tagId}")
-def delete_tag(tenantId: int, robotId: str, levelId: RowId, tagId: RowId, caller: Admin, ctx: Ctx) -> dict[str, Any]:
+def delete_tag(tenantId: int, robotId: str, levelId: RowId, tagId: RowId, caller: Editor, ctx: Ctx) -> dict[str, Any]:
     with ctx.db.session() as session:
         get_robot(session, tenantId, robotId)
         session.delete(t.get_tag(session, t.get_level(session, robotId, levelId), tagId))

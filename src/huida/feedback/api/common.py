@@ -34,4 +34,4 @@ class RatingFields(BaseModel):
     appraiserName: str | None = Field(None, max_length=100)
     source: str | None = Field(None, max_length=64)
     robotId: str | None = Field(None, max_length=64)
-    tenantId: int | None = None
+    tenantId: int | None = Field(None, strict=True)

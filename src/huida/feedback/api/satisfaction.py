@@ -8,10 +8,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 
-from huida.api.deps import Admin, Caller, Ctx, PageNumber
+from huida.api.deps import Agent, Caller, Ctx, Editor, PageNumber
 from huida.api.envelope import ok, page
 from huida.api.errors import bad_request
 from huida.feedback import tags as t
+from huida.feedback.api.comments import Name
 from huida.feedback.api.common import COMMENT, RatingFields, RowId, check_path
 from huida.feedback.defaults import ensure_defaults, ensure_defaults_once
 from huida.feedback.satisfaction import NewRating, list_ratings, listed_entity, rate_answer, rating_entity
@@ -24,12 +25,12 @@ MAX_SIZE = 100
 
 class RatingBody(RatingFields):
     msgId: str = Field(min_length=1, max_length=64)
-    type: int
+    type: int = Field(strict=True, ge=1, le=2, description="1 solved, 2 not solved")
     reasonTag: str | None = Field(None, max_length=1000)
 
 
 @router.post(COMMENT + "/satisfactionComments")
-def post_rating(tenantId: int, robotId: str, body: RatingBody, caller: Caller, ctx: Ctx) -> dict[str, Any]:
+def post_rating(tenantId: int, robotId: str, body: RatingBody, caller: Agent, ctx: Ctx) -> dict[str, Any]:
     check_path(body, tenantId, robotId)
     new = NewRating(session_id=body.sessionId, msg_id=body.msgId, type=body.type, reason_tag=body.reasonTag,
                     comment=body.comment, access_id=body.accessId, appraiser_name=body.appraiserName,
@@ -40,7 +41,7 @@ def post_rating(tenantId: int, robotId: str, body: RatingBody, caller: Caller, c
 
 @router.get(COMMENT + "/session/{sessionId}/satisfactionComments")
 def session_ratings(tenantId: int, robotId: str, sessionId: str, caller: Caller, ctx: Ctx,
-                    rating_type: Annotated[int | None, Query(alias="type")] = None,
+                    rating_type: Annotated[int | None, Query(alias="type", ge=1, le=2)] = None,
                     page_number: PageNumber = 0,
                     size: Annotated[int, Query(ge=1, le=MAX_SIZE)] = 20) -> dict[str, Any]:
     if rating_type not in (None, 1, 2):
@@ -55,7 +56,7 @@ def session_ratings(tenantId: int, robotId: str, sessionId: str, caller: Caller,
 
 class ReasonBody(BaseModel):
     model_config = ConfigDict(extra="ignore")
-    name: str = Field(max_length=200)
+    name: Name
 
 
 @router.get(TAGS)
@@ -68,7 +69,7 @@ def get_reasons(tenantId: int, robotId: str, caller: Caller, ctx: Ctx) -> dict[s
 
 
 @router.post(TAGS)
-def create_reason(tenantId: int, robotId: str, body: ReasonBody, caller: Admin, ctx: Ctx) -> dict[str, Any]:
+def create_reason(tenantId: int, robotId: str, body: ReasonBody, caller: Editor, ctx: Ctx) -> dict[str, Any]:
     with ctx.db.session() as session:
         get_robot(session, tenantId, robotId)
         ensure_defaults(session, tenantId, robotId)
@@ -76,7 +77,7 @@ def create_reason(tenantId: int, robotId: str, body: ReasonBody, caller: Admin, 
 
 
 @router.put(TAGS + "/{tagId}")
-def rename_reason(tenantId: int, robotId: str, tagId: RowId, body: ReasonBody, caller: Admin,
+def rename_reason(tenantId: int, robotId: str, tagId: RowId, body: ReasonBody, caller: Editor,
                   ctx: Ctx) -> dict[str, Any]:
     with ctx.db.session() as session:
         get_robot(session, tenantId, robotId)
@@ -84,7 +85,7 @@ def rename_reason(tenantId: int, robotId: str, tagId: RowId, body: ReasonBody, c
 
 
 @router.delete(TAGS + "/{tagId}")
-def delete_reason(tenantId: int, robotId: str, tagId: RowId, caller: Admin, ctx: Ctx) -> dict[str, Any]:
+def delete_reason(tenantId: int, robotId: str, tagId: RowId, caller: Editor, ctx: Ctx) -> dict[str, Any]:
     """Ratings already given keep their reasonTag text."""
     with ctx.db.session() as session:
         get_robot(session, tenantId, robotId)

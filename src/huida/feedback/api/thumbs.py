@@ -3,16 +3,16 @@ messages/{msgId}/feedback."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 
-from huida.api.deps import Caller, Ctx
-from huida.api.envelope import ok
+from huida.api.deps import Agent, Caller, Ctx, PageNumber
+from huida.api.envelope import ok, page
 from huida.feedback.api.common import KNOWLEDGE
 from huida.feedback.models import AnswerFeedback
-from huida.feedback.thumbs import NONE, feedback_entity, feedback_history, set_feedback
+from huida.feedback.thumbs import MAX_HISTORY_PAGE, NONE, STATUSES, feedback_entity, feedback_history, set_feedback
 
 router = APIRouter(tags=["feedback"])
 PATH = KNOWLEDGE + "/messages/{msgId}/feedback"
@@ -20,7 +20,7 @@ PATH = KNOWLEDGE + "/messages/{msgId}/feedback"
 
 class FeedbackBody(BaseModel):
     model_config = ConfigDict(extra="ignore")
-    feedbackStatus: str = Field(max_length=20)
+    feedbackStatus: Literal[STATUSES]  # type: ignore[valid-type]
     feedback: str | None = Field(None, max_length=10_000)  # the 1,000-character rule has its own message
     userId: str | None = Field(None, max_length=200)
 
@@ -33,7 +33,7 @@ def _state(msg_id: str, current: AnswerFeedback | None) -> dict[str, Any]:
 
 
 @router.post(PATH)
-def post_feedback(tenantId: int, robotId: str, msgId: str, body: FeedbackBody, caller: Caller,
+def post_feedback(tenantId: int, robotId: str, msgId: str, body: FeedbackBody, caller: Agent,
                   ctx: Ctx) -> dict[str, Any]:
     with ctx.db.session() as session:
         change = set_feedback(session, tenant_id=tenantId, robot_id=robotId, msg_id=msgId,
@@ -42,9 +42,12 @@ def post_feedback(tenantId: int, robotId: str, msgId: str, body: FeedbackBody, c
 
 
 @router.get(PATH)
-def get_feedback(tenantId: int, robotId: str, msgId: str, caller: Caller, ctx: Ctx) -> dict[str, Any]:
-    """The answer's current feedback and every change, oldest first."""
+def get_feedback(tenantId: int, robotId: str, msgId: str, caller: Caller, ctx: Ctx, page_number: PageNumber = 0,
+                 size: Annotated[int, Query(ge=1, le=MAX_HISTORY_PAGE)] = MAX_HISTORY_PAGE) -> dict[str, Any]:
+    """The answer's current feedback and a page of its changes, oldest first (the envelope's page fields)."""
     with ctx.db.read() as session:
-        rows = feedback_history(session, tenantId, robotId, msgId)
-        current = next((r for r in rows if r.is_current), None)
-        return ok({**_state(msgId, current), "history": [feedback_entity(r) for r in rows]})
+        found = feedback_history(session, tenantId, robotId, msgId, page_number, size)
+        history = [feedback_entity(r) for r in found.rows]
+        body = page(history, number=page_number, size=size, total=found.total)
+        body["entity"] = {**_state(msgId, found.current), "history": history, "historyTotal": found.total}
+        return body

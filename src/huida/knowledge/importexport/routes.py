@@ -12,9 +12,10 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
-from huida.api.deps import Admin, Caller, Ctx
+from huida.api.deps import Caller, Ctx, Editor
 from huida.api.envelope import ok
 from huida.api.errors import bad_request
+from huida.api.responses import binary
 from huida.context import AppContext
 from huida.knowledge.importexport.formats import FORMATS, detect_format, format_named
 from huida.knowledge.importexport.service import export_rules, import_rules
@@ -28,6 +29,9 @@ IMPORT_BODY = {"requestBody": {"required": True, "content": {
     "application/octet-stream": {"schema": _BINARY},
     "multipart/form-data": {"schema": {"type": "object", "properties": {"file": _BINARY}, "required": ["file"]}},
 }}}
+
+
+EXPORT_DOC = binary(*sorted({f.media_type.split(";")[0] for f in FORMATS.values()}))
 
 
 @dataclass(frozen=True)
@@ -64,7 +68,7 @@ def _import(ctx: AppContext, tenant_id: int, robot_id: str, upload: Upload, form
 
 @router.post("/import", openapi_extra=IMPORT_BODY)
 async def rules_import(
-    tenantId: int, robotId: str, request: Request, caller: Admin, ctx: Ctx, format_name: FormatName = None,
+    tenantId: int, robotId: str, request: Request, caller: Editor, ctx: Ctx, format_name: FormatName = None,
     mode: Annotated[Literal["append", "replace"], Query()] = "append",
 ) -> dict[str, Any]:
     """Imports a whole file or nothing: a bad file answers IMPORT_INVALID listing every bad row."""
@@ -73,7 +77,7 @@ async def rules_import(
     return ok(await run_in_threadpool(_import, ctx, tenantId, robotId, upload, format_name, mode))
 
 
-@router.get("/export", response_class=Response)
+@router.get("/export", response_class=Response, responses=EXPORT_DOC)
 def rules_export(tenantId: int, robotId: str, caller: Caller, ctx: Ctx, format_name: FormatName = None) -> Response:
     """Every rule of the robot as a file (jsonl by default) that imports back unchanged."""
     with ctx.db.read() as session:

@@ -7,6 +7,8 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from huida.safetext import REFUSED, value_problem
+
 
 @dataclass
 class SourceRow:
@@ -80,36 +82,20 @@ def decode_text(data: bytes, what: str) -> str:
             text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
-        if "\x00" in text:
+        # Many NULs: UTF-16 (or binary) read as UTF-8. A stray one is a bad row, reported with the others.
+        if text.count("\x00") * 10 > len(text):
             break
         return text
     raise FileError(f"not a {what} text file (expected UTF-8 text)")
 
 
 def text_problem(value: Any) -> str | None:
-    """Text no database can store: NUL characters and lone surrogates."""
-    # One C-speed pass rules out nearly every row; only suspects get walked value by value.
+    """`field: reason` of the first text Huida does not store (huida.safetext: control characters other than
+    tab and line breaks, lone surrogates), the same rule the API applies; None for a good row."""
+    # One C-speed pass rules out nearly every row: json.dumps writes C0 controls as escapes (\u00XX, \b, \f)
+    # and leaves DEL, C1 and lone surrogates as they are. Only suspects get walked value by value.
     dumped = json.dumps(value, ensure_ascii=False)
-    try:
-        dumped.encode("utf-8")
-    except UnicodeEncodeError:
-        pass
-    else:
-        if "\\u0000" not in dumped:
-            return None
-    stack = [value]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, str):
-            if "\x00" in item:
-                return "contains a NUL character"
-            try:
-                item.encode("utf-8")
-            except UnicodeEncodeError:
-                return "contains invalid Unicode (a lone surrogate)"
-        elif isinstance(item, dict):
-            stack.extend(item.keys())
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
-    return None
+    if not REFUSED.search(dumped) and not any(escape in dumped for escape in ("\\u00", "\\b", "\\f")):
+        return None
+    found = value_problem(value)
+    return None if found is None else f"{found[0]}: {found[1]}"
