@@ -777,7 +777,8 @@ def summarize(rows: list[Row], warmup_row: Row, args: argparse.Namespace, shared
     ]
     if warmup_row.diag and last.diag:
         w, e = warmup_row.diag, last.diag
-        lines.insert(5, ("--diagnose, warm-up → last",
+        at = next(i for i, (name, _) in enumerate(lines) if name.startswith("anonymous memory")) + 1
+        lines.insert(at, ("--diagnose, warm-up → last",
                          f"malloc in use {w['malloc_used']:.1f} → {e['malloc_used']:.1f} MB (SQLite "
                          f"{w['sqlite']:.1f} → {e['sqlite']:.1f} MB), malloc free "
                          f"{w['malloc_free']:.1f} → {e['malloc_free']:.1f} MB, arenas {w['arenas']} → {e['arenas']}, "

@@ -11,12 +11,13 @@ attempt, finish the job). "independent" events use one order key each (any worke
 "one lane" events keep the default per-subscription order, so they are delivered one at a time.
 On PostgreSQL the benchmark adds a tenant per row to the given database and leaves its rows behind.
 
-Slow-receiver mode (`--slow-ms 100`): the receiver takes that long per request while a producer commits
-events at a steady rate (`--rate 90` per second, one transaction each, spread over `--sessions` chat
-sessions as order keys) for `--seconds`; the pending deliveries (the backlog) are sampled every
-`--sample` seconds, then for `--tail` seconds more. The run is made twice, with the subscription's
-maxInFlight at 1 (serial, as before) and at its default, and printed side by side. On SQLite the worker
-runs in the producing process, as in `huida serve`; on PostgreSQL `--workers` `huida worker` processes.
+Slow-receiver mode (`--slow-ms 100`): the receiver (a process of its own) takes that long per request
+while `--producers` threads commit events at a steady rate (`--rate 90` per second in all, one
+transaction each, spread over `--sessions` chat sessions as order keys) for `--seconds`; the pending
+deliveries (the backlog) are sampled every `--sample` seconds, then for `--tail` seconds more. The run is
+made twice, with the subscription's maxInFlight at 1 (one at a time) and at its default, and printed side
+by side. On SQLite the worker runs in the producing process, as in `huida serve`; on PostgreSQL
+`--workers` `huida worker` processes.
 
     .venv/bin/python bench/webhooks.py --slow-ms 100 --rate 90 --seconds 30
     .venv/bin/python bench/webhooks.py --slow-ms 100 --workers 2 --db postgresql://postgres@127.0.0.1:5432/bench

@@ -266,8 +266,8 @@ def job_status(api: Api, job_id: int) -> str:
 
 
 def test_many_events_arrive_in_order(hapi: Api, receiver: Receiver) -> None:
-    """Guarantee: the deliveries of one subscription are made one at a time, in emit order — even while one
-    is retried (it holds back the later ones). Several workers or threads do not change that."""
+    """Guarantee: events without an order key reach a subscription one at a time, in emit order — even while
+    one is retried (it holds back the later ones). Several workers or threads do not change that."""
     receiver.respond("/hook", lambda _p, n: (500 if n in (3, 4, 17) else 200, 0.0))
     robot, hook = subscribe(hapi, receiver.url(), ["comment"])
     ids = [emit(hapi, robot, "comment", {"n": n})[0] for n in range(40)]

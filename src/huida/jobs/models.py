@@ -35,7 +35,7 @@ class Job(Base):
     payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
     # Idempotency key: a second enqueue with the same key is a no-op (while the row is kept).
     key: Mapped[str | None] = mapped_column(String(255), unique=True, default=None)
-    # Jobs of one lane run one at a time, in id order (e.g. the webhook deliveries of one subscription).
+    # Jobs of one lane run one at a time, in id order (e.g. one chat session's events to one webhook).
     lane: Mapped[str | None] = mapped_column(String(255), default=None)
     # Jobs of one group run at most `group_limit` at a time, across all workers (e.g. the deliveries of one
     # webhook subscription, whatever their lanes: a receiver takes that many requests at once).

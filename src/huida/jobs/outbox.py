@@ -66,8 +66,8 @@ def enqueue(session: Session, job_type: str, payload: dict[str, Any], *, run_at:
     key: idempotency key; enqueueing the same key again returns the first job's id and adds nothing
         (as long as that job is kept, see worker.DONE_RETENTION_MS).
     lane: jobs sharing a lane run one at a time in enqueue order; a job waiting for a retry holds back
-        the rest of its lane. Use it when order matters (the replies of one chat, the events of one
-        webhook subscription); leave it None for independent jobs.
+        the rest of its lane. Use it when order matters (the replies of one chat, one chat session's events
+        to one webhook subscription); leave it None for independent jobs.
     group: bounds how many jobs of the group run at once, over all its lanes (the deliveries to one
         receiver); `set_group_limit` changes the bound of the jobs already queued.
     """

@@ -102,6 +102,8 @@ def _within_bounds(session: Session, rows: Sequence[Any], cap: int,
     if not keys:
         return [row.id for row in rows], set()
     if running is None:
+        # Two statements, not one: a statement's snapshot is taken when it starts, so a count in the locking
+        # statement could miss a claim committed after it started and before it got the lock.
         locked = set(session.scalars(_TRY_LOCK, {"keys": keys}))
         running = {key: count for key, count in session.execute(_RUNNING, {"keys": sorted(locked)})} if locked else {}
     else:
