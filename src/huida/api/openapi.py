@@ -5,8 +5,8 @@ FastAPI's generated document is edited in one place rather than in every decorat
   400); each operation instead lists the statuses it can give (400 for bad input, 401/403 when it
   authenticates, 404 when it names an object, 409 when it writes, 413 when it takes a body, and whatever the
   route declares itself), each with the error body of its API family;
-- success: a route that declares its body (`responses=answers(T)`, see huida.api.responses) keeps that
-  schema alone; one that does not gets its family's envelope with a free-form entity, never a bare object;
+- success: a route that declares its body (`responses=` in its decorator) keeps that schema alone; one that
+  does not gets its family's envelope with a free-form entity, never a bare object;
 - text: the server refuses control characters in every parameter and JSON body string, keys included
   (huida.api.textcheck); every request string says so with a pattern, and free-form JSON is `PlainJson`;
 - security: an operation whose dependencies authenticate (any dependency that calls

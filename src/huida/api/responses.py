@@ -1,18 +1,15 @@
 """The shapes of what the API answers, for the OpenAPI document (the routes still build plain dicts).
 
-`Envelope[T]` and `Page[T]` are the Easemob envelope of seed 004 around an entity of type T (a single
-entity leaves the page keys null; a listing fills them); `AilyReply[T]` is Feishu's `{code, msg, data}`.
-`Failure`, `AilyFailure` and `CallbackFailure` are the error bodies of each API family. Routes name their
-success body with `responses=answers(T)` (or `answers_page`, `aily_answers`); see huida.api.openapi.
+`Reply` is the Easemob envelope of seed 004 around a free-form entity (typed entities come with the typed
+views of issue 15); `Failure`, `AilyFailure` and `CallbackFailure` are the error bodies of each API family;
+`binary` declares a file download. See huida.api.openapi.
 """
 
 from __future__ import annotations
 
-from typing import Any, Generic, Literal, TypeVar
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
-
-T = TypeVar("T")
+from pydantic import BaseModel, ConfigDict
 
 # Free-form JSON: an entity whose keys depend on the data (a report, an answer variant, import details).
 AnyJson = dict[str, Any] | list[Any] | str | int | float | bool | None
@@ -21,38 +18,6 @@ AnyJson = dict[str, Any] | list[Any] | str | int | float | bool | None
 class _Doc(BaseModel):
     # Documents what is guaranteed; an answer may carry more keys than a model names.
     model_config = ConfigDict(extra="allow")
-
-
-class Envelope(_Doc, Generic[T]):
-    """A /v10 success carrying one entity; the page keys are null."""
-
-    status: Literal["OK"]
-    errorCode: None
-    errorDescription: None
-    entity: T
-    first: None
-    last: None
-    size: None
-    number: None
-    numberOfElements: None
-    totalPages: None
-    totalElements: None
-
-
-class Page(_Doc, Generic[T]):
-    """A /v10 listing: one page of entities and where it sits in the whole."""
-
-    status: Literal["OK"]
-    errorCode: None
-    errorDescription: None
-    entity: list[T]
-    first: bool
-    last: bool
-    size: int = Field(ge=0)
-    number: int = Field(ge=0)
-    numberOfElements: int = Field(ge=0)
-    totalPages: int = Field(ge=0)
-    totalElements: int = Field(ge=0)
 
 
 class Reply(_Doc):
@@ -88,14 +53,6 @@ class Failure(_Doc):
     totalElements: None
 
 
-class AilyReply(_Doc, Generic[T]):
-    """An /open-apis success: code 0 and the data."""
-
-    code: Literal[0]
-    msg: str
-    data: T
-
-
 class AilyFailure(_Doc):
     """An /open-apis error: a non-zero Feishu-style code (2700001 for a bad parameter) and a message."""
 
@@ -124,21 +81,6 @@ class Readiness(_Doc):
     status: Literal["OK", "FAIL"]
     database: Literal["reachable", "unreachable"]
     error: str | None = None
-
-
-def answers(entity: Any, status: int = 200) -> dict[int | str, dict[str, Any]]:
-    """`responses=` of a route answering `Envelope[entity]`."""
-    return {status: {"model": Envelope[entity]}}  # type: ignore[valid-type]
-
-
-def answers_page(entity: Any) -> dict[int | str, dict[str, Any]]:
-    """`responses=` of a route answering a `Page[entity]`."""
-    return {200: {"model": Page[entity]}}  # type: ignore[valid-type]
-
-
-def aily_answers(data: Any) -> dict[int | str, dict[str, Any]]:
-    """`responses=` of an Aily route answering `{code: 0, msg, data}`."""
-    return {200: {"model": AilyReply[data]}}  # type: ignore[valid-type]
 
 
 def binary(*media_types: str, also: dict[int | str, dict[str, Any]] | None = None) -> dict[int | str, dict[str, Any]]:
