@@ -56,7 +56,9 @@ def main(argv: list[str]) -> int:
         lint = subprocess.run([str(BIN / "ruff"), "check", "src", "tests", "bench"], cwd=ROOT)
         if lint.returncode:
             return lint.returncode
-        return subprocess.run([str(BIN / "python"), "-m", "pytest", *rest], cwd=ROOT).returncode
+        # One test process per core (pytest-xdist) unless the caller chose (-n 0 runs them in this process).
+        parallel = [] if any(a == "-n" or a.startswith(("-n", "--numprocesses")) for a in rest) else ["-n", "auto"]
+        return subprocess.run([str(BIN / "python"), "-m", "pytest", *parallel, *rest], cwd=ROOT).returncode
     return subprocess.run([str(BIN / "huida"), command, *rest], cwd=ROOT).returncode
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -45,6 +46,9 @@ log = logging.getLogger("huida.knowledge")
 SYNC_REBUILD_QUESTIONS = 20_000  # robots up to this size rebuild on the request path (fast enough)
 MAX_INCREMENTAL_RULES = 200  # more changed rules than this: rebuild instead of upserting one by one
 REFRESH_DELAY_SECONDS = 30.0  # after the last incremental change, retrain and recalibrate in the background
+# ... but no later than this after the first change still waiting: a steady trickle of changes (a click
+# learned every few seconds all day) would otherwise postpone the refresh for ever.
+REFRESH_MAX_WAIT_SECONDS = 300.0
 
 
 @lru_cache(maxsize=1)
@@ -215,6 +219,7 @@ class KnowledgeCache:
     _locks: dict[str, threading.Lock] = field(default_factory=dict)
     _guard: threading.Lock = field(default_factory=threading.Lock)
     _pending: dict[str, threading.Timer] = field(default_factory=dict)
+    _waiting_since: dict[str, float] = field(default_factory=dict)  # first change a pending refresh waits for
     _rebuilding: set[str] = field(default_factory=set)
     _background: ThreadPoolExecutor = field(
         default_factory=lambda: ThreadPoolExecutor(max_workers=1, thread_name_prefix="knowledge"))
@@ -264,13 +269,22 @@ class KnowledgeCache:
     def schedule_refresh(self, robot_id: str) -> None:
         """Retrain the robot's matcher in the background once changes have settled (debounced)."""
         with self._guard:
+            now = time.monotonic()
+            since = self._waiting_since.setdefault(robot_id, now)
+            delay = max(0.0, min(REFRESH_DELAY_SECONDS, since + REFRESH_MAX_WAIT_SECONDS - now))
             timer = self._pending.pop(robot_id, None)
             if timer is not None:
                 timer.cancel()
-            timer = threading.Timer(REFRESH_DELAY_SECONDS, self._rebuild_in_background, args=(robot_id,))
+            timer = threading.Timer(delay, self._refresh_due, args=(robot_id,))
             timer.daemon = True
             self._pending[robot_id] = timer
             timer.start()
+
+    def _refresh_due(self, robot_id: str) -> None:
+        with self._guard:
+            self._pending.pop(robot_id, None)
+            self._waiting_since.pop(robot_id, None)
+        self._rebuild_in_background(robot_id)
 
     def _rebuild_in_background(self, robot_id: str) -> None:
         with self._guard:

@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING
 
 import ahocorasick
 
+from huida.engine.textcache import short_text_cache
+
 if TYPE_CHECKING:
     import jieba
 
@@ -157,7 +159,7 @@ def has_cjk(text: str) -> bool:
 _stemmer_lock = threading.Lock()
 
 
-@lru_cache(maxsize=65536)
+@short_text_cache(maxsize=65536, longest=32)
 def stem(word: str) -> str:
     """English Snowball (Porter2) stem of a Latin word: refunds/refunded/refunding -> refund."""
     if len(word) <= 3 or not word.isascii() or not word.isalpha():
@@ -198,7 +200,7 @@ def base_jieba() -> jieba.Tokenizer:
     return _jieba
 
 
-@lru_cache(maxsize=200_000)
+@short_text_cache(maxsize=50_000, longest=32)
 def cut_cjk(run: str) -> tuple[str, ...]:
     """jieba's words of one CJK run: the reference cut (wordcut.py reproduces it for many runs at once)."""
     return tuple(w for w in base_jieba().cut(run, HMM=False) if w.strip())

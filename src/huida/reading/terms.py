@@ -19,9 +19,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
 
 from huida.engine.text import CJK, base_jieba, is_cjk, normalize, stem
+from huida.engine.textcache import short_text_cache
 
 MAX_TERM = 64  # the term column's width; longer tokens (URLs, hashes) are cut to it on both sides
 INDEX_CHARS = 20_000  # only the start of a very long message is indexed (jieba does ~1 MB/s)
@@ -36,12 +36,12 @@ CHAT_PREFIX = "~"  # "~<chat id>": the message is in that chat (its postings lis
 KINDS = ("file", "image", "media")
 
 
-@lru_cache(maxsize=100_000)
+@short_text_cache(maxsize=32_768, longest=32)
 def _precise(run: str) -> tuple[str, ...]:
     return tuple(base_jieba().cut(run, HMM=False))
 
 
-@lru_cache(maxsize=100_000)
+@short_text_cache(maxsize=32_768, longest=32)
 def _search_words(run: str) -> tuple[str, ...]:
     return tuple(base_jieba().cut_for_search(run, HMM=False))
 

@@ -18,11 +18,11 @@ Fields:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import lru_cache
 
 import numpy as np
 
 from huida.engine.text import Tokenizer, is_cjk, pinyin_fuzzy, pinyin_syllables
+from huida.engine.textcache import short_text_cache
 
 KEY_BITS = 40
 SPARE_BITS = 64 - KEY_BITS  # below a key in one uint64: bulk.py packs (key, chunk) so that one sort orders both
@@ -64,7 +64,7 @@ def _poly(salt: int, codes) -> int:
 
 
 # --- words ----------------------------------------------------------------------------------------------
-@lru_cache(maxsize=1 << 17)
+@short_text_cache(maxsize=1 << 17, longest=32)
 def word_hash(word: str) -> int:
     return _poly(_SALT_WORD, map(ord, word))
 
@@ -108,7 +108,7 @@ def char_keys(text: str) -> list[int]:
     return keys
 
 
-@lru_cache(maxsize=1 << 16)
+@short_text_cache(maxsize=1 << 15, longest=24)
 def _chunk_keys(chunk: str) -> tuple[int, ...]:
     """Keys of one space-free chunk (cached: Latin words recur in nearly every question)."""
     keys: list[int] = []
