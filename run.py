@@ -2,7 +2,8 @@
 """Bootstrap for a fresh clone: needs nothing but Python 3.11+.
 
     python3 run.py serve [huida serve options]   install into .venv, then start the server
-    python3 run.py test  [pytest options]        install into .venv, then lint and run the whole test suite
+    python3 run.py test  [pytest options]        install into .venv, then lint (ruff), type-check (mypy) and run
+                                                 the whole test suite
 
 Anything else is passed to the `huida` command inside the environment (python3 run.py ask ...).
 """
@@ -22,7 +23,7 @@ BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 STAMP = VENV / ".installed"
 
 
-# Extras installed with Huida: "dev" (tests, lint); CI adds "embeddings" (HUIDA_EXTRAS=dev,embeddings) to
+# Extras installed with Huida: "dev" (tests, lint, types); CI adds "embeddings" (HUIDA_EXTRAS=dev,embeddings) to
 # exercise the optional dense matcher, which needs PyTorch.
 EXTRAS = os.environ.get("HUIDA_EXTRAS", "dev")
 
@@ -56,6 +57,9 @@ def main(argv: list[str]) -> int:
         lint = subprocess.run([str(BIN / "ruff"), "check", "src", "tests", "bench"], cwd=ROOT)
         if lint.returncode:
             return lint.returncode
+        types = subprocess.run([str(BIN / "mypy")], cwd=ROOT)  # what it checks: [tool.mypy] in pyproject.toml
+        if types.returncode:
+            return types.returncode
         # One test process per core (pytest-xdist) unless the caller chose (-n 0 runs them in this process).
         parallel = [] if any(a == "-n" or a.startswith(("-n", "--numprocesses")) for a in rest) else ["-n", "auto"]
         return subprocess.run([str(BIN / "python"), "-m", "pytest", *parallel, *rest], cwd=ROOT).returncode

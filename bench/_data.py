@@ -6,8 +6,8 @@ import json
 import os
 from pathlib import Path
 
-from huida.engine.evaluation import LabelledQuery
 from huida.engine.matcher import KnowledgeItem
+from huida.engine.metrics import LabelledQuery
 
 DATA = Path(os.environ.get("HUIDA_BENCH_DATA", Path(__file__).resolve().parents[2] / "shared" / "data"))
 FAQ = DATA / "faq"

@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 
 from _data import load_kb
 from _recipes import bm25_jieba
-from huida.engine.evaluation import threshold_decider
 from huida.engine.matcher import KnowledgeItem, MatcherOptions, build_matcher
 from huida.engine.matcher.exact import EXACT_SCORE, exact_key
+from huida.engine.metrics import threshold_decider
 from huida.engine.text import normalize
 
 LANGUAGES = {"zh": ("bq-train", "lcqmc-dev"), "en": ("clinc150-val", "banking77")}

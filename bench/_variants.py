@@ -10,8 +10,8 @@ from __future__ import annotations
 import random
 from dataclasses import replace
 
-from huida.engine.evaluation import LabelledQuery
 from huida.engine.matcher import KnowledgeItem
+from huida.engine.metrics import LabelledQuery
 
 
 def oos_variant(items: list[KnowledgeItem], queries: list[LabelledQuery], share: float,

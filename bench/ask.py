@@ -14,7 +14,7 @@ What runs:
   questions are the demo robot's own questions and bq-train's queries. /healthz runs the same way in the
   same run, so the ask rows read against the server's bare HTTP cost. The first ask of a robot builds its
   index; that build is timed separately and not in the rows.
-- Engine only: the bq-train knowledge snapshot (`conversation.knowledge.build_knowledge`, ~9,400 stored
+- Engine only: the bq-train knowledge snapshot (`conversation.snapshots.build_knowledge`, ~9,400 stored
   questions) and policy `decide` (normalise, search, every policy step), no HTTP and no database, over
   `--engine` questions (bq-train queries, cycled). The issue's target: p99 under 5 ms.
 
@@ -52,8 +52,8 @@ from huida.auth.security import issue_token  # noqa: E402
 from huida.auth.service import create_tenant  # noqa: E402
 from huida.config import Settings  # noqa: E402
 from huida.context import AppContext, build_context  # noqa: E402
-from huida.conversation.knowledge import CalibrationTarget, build_knowledge  # noqa: E402
 from huida.conversation.service import RobotView  # noqa: E402
+from huida.conversation.snapshots import CalibrationTarget, build_knowledge  # noqa: E402
 from huida.demo.faq import load_demo_knowledge  # noqa: E402
 from huida.engine.dialogue import types as t  # noqa: E402
 from huida.engine.dialogue.policy import decide  # noqa: E402

@@ -28,8 +28,8 @@ from rich.table import Table  # noqa: E402
 
 from _data import load_kb, load_queries, tasks  # noqa: E402
 from _variants import oos_variant  # noqa: E402
-from huida.engine.evaluation import evaluate, threshold_decider  # noqa: E402
 from huida.engine.matcher import MatcherOptions, build_matcher  # noqa: E402
+from huida.engine.metrics import evaluate, threshold_decider  # noqa: E402
 
 # The calibration before issues 13 and 22 (precision assumed at 20% out of scope, recommendations unbounded),
 # next to today's defaults, in the same run.

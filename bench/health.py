@@ -31,8 +31,8 @@ from rich.console import Console  # noqa: E402
 from rich.table import Table  # noqa: E402
 
 from _data import load_kb, load_queries  # noqa: E402
-from huida.engine.evaluation import LabelledQuery, Report, evaluate, threshold_decider  # noqa: E402
 from huida.engine.matcher import HybridMatcher, KnowledgeItem, build_matcher  # noqa: E402
+from huida.engine.metrics import LabelledQuery, Report, evaluate, threshold_decider  # noqa: E402
 from huida.knowledge.health import MAX_QUESTIONS, OverlapPair, Overlaps, overlapping_pairs  # noqa: E402
 
 

@@ -19,8 +19,9 @@ from rich.table import Table  # noqa: E402
 
 from _data import PAIRS, load_kb, load_queries, tasks  # noqa: E402
 from _recipes import RECIPES  # noqa: E402
-from huida.engine.evaluation import Report, evaluate, threshold_decider  # noqa: E402
-from huida.engine.matcher import MatcherOptions, build_matcher, embedder_from_env, read_labelled_pairs  # noqa: E402
+from huida.embeddings import embedder_from_env  # noqa: E402
+from huida.engine.matcher import MatcherOptions, build_matcher, read_labelled_pairs  # noqa: E402
+from huida.engine.metrics import Report, evaluate, threshold_decider  # noqa: E402
 
 
 def run_huida(task: str, queries, options: MatcherOptions, pairs_file: Path | None = None) -> tuple[Report, float]:

@@ -43,6 +43,7 @@ from huida.conversation.models import ChatSession, Message
 from huida.db import Database, now_ms
 from huida.feedback.satisfaction import NewRating, rate_answer
 from huida.feedback.thumbs import set_feedback
+from huida.reading.indexing import install_search_index
 from huida.robots.service import create_robot
 from huida.webhooks.events import EVENTS
 from huida.webhooks.service import create_webhook
@@ -223,6 +224,7 @@ def main() -> None:
 
     temp = Path(tempfile.mkdtemp(prefix="huida-bench-ratings-"))
     url = normalize_database_url(args.db) if args.db else f"sqlite:///{temp / 'bench.db'}"
+    install_search_index()  # its messages are indexed for search, as the server's are
     db = Database(url)
     db.migrate()
     backend = "PostgreSQL" if db.engine.dialect.name == "postgresql" else "SQLite"

@@ -30,6 +30,7 @@ from huida.auth.service import create_tenant
 from huida.config import normalize_database_url
 from huida.conversation.models import ChatSession, Message
 from huida.db import Database, now_ms
+from huida.reading.indexing import install_search_index
 from huida.reading.models import MessageTerm
 from huida.reading.service import MessagesQuery, SearchQuery, Times, get_messages, search_messages
 from huida.reading.terms import index_terms
@@ -159,6 +160,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="huida-bench-reading-") as tmp:
         url = normalize_database_url(args.db) if args.db else f"sqlite:///{tmp}/huida.db"
+        install_search_index()  # every message written below is indexed in its transaction
         db = Database(url)
         db.migrate()
         tenant_id, rate = fill(db, args.messages)

@@ -48,6 +48,7 @@ from sqlalchemy import delete, func, select
 
 from huida.auth.service import create_tenant
 from huida.config import Settings, normalize_database_url
+from huida.context import AppContext
 from huida.db import Database
 from huida.jobs.handlers import load_handlers
 from huida.jobs.models import Job
@@ -265,7 +266,7 @@ def delivering(db: Database, url: str, temp: Path, args: argparse.Namespace) -> 
             yield
         return
     settings = Settings(database_url=url, webhook_allow_private=True, job_poll_seconds=0.05)
-    worker = Worker(db, settings, concurrency=args.concurrency)
+    worker = Worker(AppContext(settings=settings, db=db, secret_key=""), concurrency=args.concurrency)
     worker.start()
     try:
         yield

@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from fastapi import Depends, FastAPI
 
 from huida import __version__
+from huida.api.aliases import AliasMiddleware
 from huida.api.errors import install_error_handlers
 from huida.api.health import router as health_router
 from huida.api.middleware import BodyLimitMiddleware, RequestLogMiddleware
@@ -19,15 +20,16 @@ from huida.channels.aily.routes import routers as aily_routers
 from huida.channels.feishu.routes import routers as feishu_routers
 from huida.config import Settings, load_settings
 from huida.context import AppContext, build_context
-from huida.conversation.knowledge import process_embedder
 from huida.conversation.routes import router as conversation_router
+from huida.conversation.snapshots import process_embedder
+from huida.evaluation.health_routes import router as knowledge_health_router
 from huida.evaluation.routes import router as evaluation_router
 from huida.feedback.api import routers as feedback_routers
 from huida.jobs import install_worker
-from huida.knowledge.health_routes import router as knowledge_health_router
 from huida.knowledge.importexport.routes import router as import_export_router
 from huida.knowledge.routes import router as knowledge_router
 from huida.materials.routes import router as materials_router
+from huida.reading.indexing import install_search_index
 from huida.reading.routes import router as reading_router
 from huida.robots.routes import router as robots_router
 from huida.webhooks.routes import router as webhooks_router
@@ -46,6 +48,7 @@ log = logging.getLogger("huida")
 
 
 def create_app(settings: Settings | None = None, *, ctx: AppContext | None = None) -> FastAPI:
+    install_search_index()  # messages stored by this process are indexed for search in their transaction
     ctx = ctx or build_context(settings or load_settings())
     process_embedder()  # a configured dense model loads now: a missing extra fails the start, not an ask
     install_worker(ctx)  # the in-process outbox worker (off with Settings.run_worker=False)
@@ -71,6 +74,7 @@ def create_app(settings: Settings | None = None, *, ctx: AppContext | None = Non
     )
     app.state.ctx = ctx
     install_error_handlers(app)
+    app.add_middleware(AliasMiddleware)  # the seed's URL variants, rewritten before routing (innermost)
     app.add_middleware(BodyLimitMiddleware, limit=ctx.settings.max_body_bytes)
     if ctx.settings.log_requests:
         app.add_middleware(RequestLogMiddleware)

@@ -3,26 +3,30 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 DEFAULT_TOKEN_TTL = 7 * 24 * 3600
+DEFAULT_SIGNED_LINK_SECONDS = 7 * 24 * 3600
+DEFAULT_TIMEZONE = "Asia/Shanghai"
 
 
-def _env_bool(name: str, default: bool = False) -> bool:
-    value = os.environ.get(name)
+def _env_bool(env: Mapping[str, str], name: str, default: bool = False) -> bool:
+    value = env.get(name)
     if value is None:
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-def _env_int(name: str, default: int) -> int:
-    value = os.environ.get(name)
+def _env_int(env: Mapping[str, str], name: str, default: int) -> int:
+    value = env.get(name)
     return int(value) if value else default
 
 
-def _env_float(name: str, default: float) -> float:
-    value = os.environ.get(name)
+def _env_float(env: Mapping[str, str], name: str, default: float) -> float:
+    value = env.get(name)
     return float(value) if value else default
 
 
@@ -35,6 +39,9 @@ class Settings:
     admin_password: str | None = None
     max_body_bytes: int = 40 * 1024 * 1024
     public_base_url: str = ""
+    # Signed links to materials (materials/links.py): how long a media or article URL in an answer opens
+    # without a token.
+    signed_link_seconds: int = DEFAULT_SIGNED_LINK_SECONDS
     webhook_allow_private: bool = False
     run_worker: bool = True
     log_requests: bool = True
@@ -50,6 +57,15 @@ class Settings:
     login_account_attempts: int = 5
     login_address_attempts: int = 20
     login_lock_seconds: float = 1.0  # the first lock; each further failure doubles it, up to 15 minutes
+    # The display time zone of dates in answers, exports and reading filters. One per process: huida.timefmt
+    # takes it from the environment's settings when it is first imported.
+    timezone: str = DEFAULT_TIMEZONE
+    # Optional dense embeddings for matching (huida.embeddings): a local sentence-transformers model directory,
+    # or else an OpenAI-compatible /v1/embeddings endpoint with its model name and key.
+    embedding_model: str = ""
+    embedding_url: str = ""
+    embedding_name: str = "default"
+    embedding_key: str | None = None
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -58,7 +74,7 @@ class Settings:
             return normalize_database_url(self.database_url)
         return f"sqlite:///{(self.data_dir / 'huida.db').resolve()}"
 
-    def with_overrides(self, **changes: object) -> Settings:
+    def with_overrides(self, **changes: Any) -> Settings:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
 
 
@@ -70,25 +86,33 @@ def normalize_database_url(url: str) -> str:
     return url
 
 
-def load_settings() -> Settings:
+def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
+    """Settings from `environ` (default: this process's environment); the one place that reads HUIDA_*."""
+    env = os.environ if environ is None else environ
     return Settings(
-        data_dir=Path(os.environ.get("HUIDA_DATA_DIR", "data")),
-        database_url=os.environ.get("HUIDA_DATABASE_URL", ""),
-        secret_key=os.environ.get("HUIDA_SECRET_KEY") or None,
-        token_ttl_seconds=_env_int("HUIDA_TOKEN_TTL", DEFAULT_TOKEN_TTL),
-        admin_password=os.environ.get("HUIDA_ADMIN_PASSWORD") or None,
-        max_body_bytes=_env_int("HUIDA_MAX_BODY_BYTES", 40 * 1024 * 1024),
-        public_base_url=os.environ.get("HUIDA_PUBLIC_BASE_URL", "").rstrip("/"),
-        webhook_allow_private=_env_bool("HUIDA_WEBHOOK_ALLOW_PRIVATE"),
-        run_worker=_env_bool("HUIDA_RUN_WORKER", True),
-        log_requests=_env_bool("HUIDA_LOG_REQUESTS", True),
-        worker_concurrency=_env_int("HUIDA_WORKER_CONCURRENCY", 16),
-        job_lease_seconds=_env_float("HUIDA_JOB_LEASE_SECONDS", 30.0),
-        job_poll_seconds=_env_float("HUIDA_JOB_POLL_SECONDS", 1.0),
-        job_backoff_scale=_env_float("HUIDA_JOB_BACKOFF_SCALE", 1.0),
-        webhook_timeout_seconds=_env_float("HUIDA_WEBHOOK_TIMEOUT_SECONDS", 5.0),
-        webhook_max_in_flight=_env_int("HUIDA_WEBHOOK_MAX_IN_FLIGHT", 32),
-        login_account_attempts=_env_int("HUIDA_LOGIN_ACCOUNT_ATTEMPTS", 5),
-        login_address_attempts=_env_int("HUIDA_LOGIN_ADDRESS_ATTEMPTS", 20),
-        login_lock_seconds=_env_float("HUIDA_LOGIN_LOCK_SECONDS", 1.0),
+        data_dir=Path(env.get("HUIDA_DATA_DIR", "data")),
+        database_url=env.get("HUIDA_DATABASE_URL", ""),
+        secret_key=env.get("HUIDA_SECRET_KEY") or None,
+        token_ttl_seconds=_env_int(env, "HUIDA_TOKEN_TTL", DEFAULT_TOKEN_TTL),
+        admin_password=env.get("HUIDA_ADMIN_PASSWORD") or None,
+        max_body_bytes=_env_int(env, "HUIDA_MAX_BODY_BYTES", 40 * 1024 * 1024),
+        public_base_url=env.get("HUIDA_PUBLIC_BASE_URL", "").rstrip("/"),
+        signed_link_seconds=_env_int(env, "HUIDA_SIGNED_LINK_SECONDS", DEFAULT_SIGNED_LINK_SECONDS),
+        webhook_allow_private=_env_bool(env, "HUIDA_WEBHOOK_ALLOW_PRIVATE"),
+        run_worker=_env_bool(env, "HUIDA_RUN_WORKER", True),
+        log_requests=_env_bool(env, "HUIDA_LOG_REQUESTS", True),
+        worker_concurrency=_env_int(env, "HUIDA_WORKER_CONCURRENCY", 16),
+        job_lease_seconds=_env_float(env, "HUIDA_JOB_LEASE_SECONDS", 30.0),
+        job_poll_seconds=_env_float(env, "HUIDA_JOB_POLL_SECONDS", 1.0),
+        job_backoff_scale=_env_float(env, "HUIDA_JOB_BACKOFF_SCALE", 1.0),
+        webhook_timeout_seconds=_env_float(env, "HUIDA_WEBHOOK_TIMEOUT_SECONDS", 5.0),
+        webhook_max_in_flight=_env_int(env, "HUIDA_WEBHOOK_MAX_IN_FLIGHT", 32),
+        login_account_attempts=_env_int(env, "HUIDA_LOGIN_ACCOUNT_ATTEMPTS", 5),
+        login_address_attempts=_env_int(env, "HUIDA_LOGIN_ADDRESS_ATTEMPTS", 20),
+        login_lock_seconds=_env_float(env, "HUIDA_LOGIN_LOCK_SECONDS", 1.0),
+        timezone=env.get("HUIDA_TIMEZONE") or DEFAULT_TIMEZONE,
+        embedding_model=env.get("HUIDA_EMBEDDING_MODEL", ""),
+        embedding_url=env.get("HUIDA_EMBEDDING_URL", ""),
+        embedding_name=env.get("HUIDA_EMBEDDING_NAME") or "default",
+        embedding_key=env.get("HUIDA_EMBEDDING_KEY") or None,
     )

@@ -8,10 +8,9 @@ from typing import Any
 
 from sqlalchemy import select
 
-from huida.auth.models import SystemValue
-from huida.auth.security import generate_secret
 from huida.config import Settings
 from huida.db import Database
+from huida.system import SystemValue, generate_secret
 
 
 @dataclass

@@ -14,7 +14,7 @@ from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Engine, Integer, create_engine, event, text
+from sqlalchemy import JSON, BigInteger, CursorResult, Engine, Integer, Table, create_engine, event, text
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
@@ -31,6 +31,20 @@ class Base(DeclarativeBase):
 
 def now_ms() -> int:
     return int(time.time() * 1000)
+
+
+def table_of(model: type[Base]) -> Table:
+    """A model's Table, for Core statements (the declarative base types `__table__` as any FROM clause)."""
+    table = model.__table__
+    assert isinstance(table, Table)
+    return table
+
+
+def rowcount(result: object) -> int:
+    """How many rows an UPDATE or DELETE matched (`Session.execute` types its result as a plain Result; for
+    these statements it is a CursorResult, which knows the count)."""
+    assert isinstance(result, CursorResult)
+    return result.rowcount
 
 
 def new_id() -> str:

@@ -1,6 +1,6 @@
 """Every table of Huida, imported in one place so that migrations see the whole schema."""
 
-from huida.auth.models import SsoTokenUse, SystemValue, Tenant, User
+from huida.auth.models import SsoTokenUse, Tenant, User
 from huida.channels.aily.models import AilyFile, AilyMessage, AilyRun, AilySession, RobotApiKey
 from huida.channels.feishu.models import FeishuChannel, FeishuDelivery, FeishuImage, FeishuSeen
 from huida.conversation.models import ChatSession, Message
@@ -20,6 +20,7 @@ from huida.learning.models import LearnedPair, RobotModel
 from huida.materials.models import Media, NewsArticle
 from huida.reading.models import MessageTerm
 from huida.robots.models import KnowledgeChange, Robot
+from huida.system import SystemValue
 from huida.webhooks.models import Webhook, WebhookAttempt, WebhookDelivery
 
 __all__ = [

@@ -20,6 +20,9 @@ MENU_TITLE = "请问您想了解哪方面的问题？"
 SUBMENU_TITLE = "订单与物流，请选择："
 HUMAN_CONTENT = {"transferPrompt": "正在为您转接售后专员，请稍候。", "enableTransferPrompt": False,
                  "properties": {"skillGroup": "售后", "priority": "high"}}
+# The same as the ask answers it: §1.5.4 properties as a list of {name, value}.
+HUMAN_ANSWERED = {**HUMAN_CONTENT, "properties": [{"name": "skillGroup", "value": "售后"},
+                                                  {"name": "priority", "value": "high"}]}
 # One exact question per rule, and the rule it must reach.
 EXACT = {
     "怎么申请退款": "refund", "尺码表在哪里看": "size-chart", "最近有什么优惠活动": "promo", "帮助菜单": "help-menu",

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import uuid
 
-from tests.conversation.conftest import HUMAN_CONTENT, MENU_TITLE, Shop
+import httpx
+
+from tests.conversation.conftest import HUMAN_ANSWERED, MENU_TITLE, Shop
 from tests.conversation.helpers import (
     NONSENSE,
     ask,
@@ -53,13 +55,11 @@ def test_image_answer(shop: Shop) -> None:
     entity = ask(api, shop.robot, "尺码表在哪里看", user=new_user())
     assert kind(entity) == ("BEST_ANSWER", "RULE", "img")
     media_id = shop.media["id"]
-    assert entity["content"] == {
-        "size": {"width": 360, "height": 240},
-        "url": f"/v10/tenants/{api.tenant_id}/material/medias/{media_id}/stream",
-        "filename": "尺码表.png",
-        "type": "img",
-    }
-    image = api.get(entity["content"]["url"])
+    link = entity["content"].pop("link")
+    assert entity["content"] == {"size": {"width": 360, "height": 240}, "url": media_id, "filename": "尺码表.png",
+                                 "type": "img"}  # §1.5.1: the seed's id in url
+    assert link.startswith(f"/v10/tenants/{api.tenant_id}/material/medias/{media_id}/stream")
+    image = httpx.get(api.server.base_url + link)  # no token: a visitor's browser opens it
     assert image.status_code == 200 and image.headers["content-type"] == "image/png"
     assert image.content == api.get(shop.media["url"]).content
 
@@ -72,14 +72,16 @@ def test_news_answer(shop: Shop) -> None:
     prefix = f"/v10/tenants/{api.tenant_id}/material"
     assert article["title"] == "618 年中大促"
     assert article["digest"] == article["description"] == "全场低至 5 折"
-    assert article["url"] == f"{prefix}/news/articles/{shop.article['id']}/html"
-    assert article["thumbUrl"] == f"{prefix}/medias/{shop.thumb['id']}/stream/thumbnail"
-    assert article["picurl"] == f"{prefix}/medias/{shop.thumb['id']}/stream"
+    assert (article["url"], article["thumbUrl"], article["picurl"]) == (shop.article["id"], shop.thumb["id"],
+                                                                        shop.thumb["id"])  # §1.5.2: the seed's ids
+    assert article["link"].startswith(f"{prefix}/news/articles/{shop.article['id']}/html")
+    assert article["thumbLink"].startswith(f"{prefix}/medias/{shop.thumb['id']}/stream/thumbnail")
+    assert article["picLink"].startswith(f"{prefix}/medias/{shop.thumb['id']}/stream")
     assert article["createdTime"] > 0 and len(article["date"]) == len("2017-12-26 17:31:36")
-    page = api.get(article["url"])
+    page = httpx.get(api.server.base_url + article["link"])
     assert page.status_code == 200 and "全场低至 5 折" in page.text
-    assert api.get(article["thumbUrl"]).status_code == 200
-    assert api.get(article["picurl"]).status_code == 200
+    assert httpx.get(api.server.base_url + article["thumbLink"]).status_code == 200
+    assert httpx.get(api.server.base_url + article["picLink"]).status_code == 200
 
 
 def test_menu_answer_with_the_transfer_button(shop: Shop) -> None:
@@ -106,7 +108,7 @@ def test_a_menu_item_without_a_label_shows_the_rules_standard_question(shop: Sho
 def test_human_answer_from_a_rule(shop: Shop) -> None:
     entity = ask(shop.api, shop.robot, "我要找售后专员", user=new_user())
     assert kind(entity) == ("BEST_ANSWER", "RULE", "human")
-    assert entity["content"] == {**HUMAN_CONTENT, "type": "human"}
+    assert entity["content"] == {**HUMAN_ANSWERED, "type": "human"}
     assert (entity["resourceId"], entity["resourceType"], entity["subType"]) == ("after-sales", "RULE", "DEFAULT")
 
 
@@ -158,7 +160,7 @@ def test_recommended_questions(api: Api) -> None:
     # Clicking a recommendation answers with its rule (a menu click, §1.4.2).
     picked = click(api, robot, "refund-time")
     assert kind(picked) == ("BEST_ANSWER", "MENU", "txt") and picked["resourceId"] == "refund-time"
-    assert picked["question"] == "退款多久到账"
+    assert picked["question"] == ""  # §1.4.2: the request's question echoed (history keeps the label)
     # At most recommendMax questions.
     settings(api, robot, recommendMax=1)
     assert len(ask(api, robot, "退款", user="another")["content"]["texts"]) == 1

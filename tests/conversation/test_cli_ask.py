@@ -15,6 +15,8 @@ from huida.cli import app
 from huida.cli.chat_view import chat_view, pick
 from huida.config import Settings
 from huida.context import build_context
+from huida.conversation import reply as r
+from huida.conversation.easemob import PathLinks
 from huida.knowledge.schemas import RuleIn, to_draft
 from huida.knowledge.service import create_rule
 from huida.robots.service import create_robot
@@ -119,27 +121,31 @@ def test_an_unknown_robot_is_an_error(robot: Robot) -> None:
     assert "robot not found" in result.output
 
 
+LINKS = PathLinks(1)
+
+
 @pytest.mark.parametrize(("content", "lines", "choices"), [
-    ({"type": "txt", "msg": "您好"}, ["您好"], []),
-    ({"type": "recommend", "title": "您是不是要咨询以下问题：",
-      "texts": [{"knowledgeId": "a", "text": "怎么退款"}, {"knowledgeId": "b", "text": "运费"}]},
+    (r.Text(text="您好"), ["您好"], []),
+    (r.Recommendations(title="您是不是要咨询以下问题：", items=(r.Choice(knowledge_id="a", text="怎么退款"),
+                                                       r.Choice(knowledge_id="b", text="运费"))),
      ["您是不是要咨询以下问题："], [("怎么退款", "a"), ("运费", "b")]),
-    ({"type": "img", "url": "/m/1", "filename": "map.png", "size": 3}, ["[图片 image] map.png /m/1"], []),
-    ({"type": "news", "articles": [{"title": "退货政策", "digest": "七天无理由", "url": "https://x/1"}]},
-     ["[文章 article] 退货政策 https://x/1", "    七天无理由"], []),
-    ({"type": "human", "transferPrompt": "正在转接", "enableTransferPrompt": True, "properties": {}},
-     ["正在转接", "— 正在为您转接人工客服 (handed over to a person) —"], []),
-    ({"type": "txt", "msg": "没听懂", "transferToHumanId": "DefaultBtn-TransferToHuman-1",
-      "suggestionTransferToHumanLabel": "转人工"}, ["没听懂"], [("转人工", "DefaultBtn-TransferToHuman-1")]),
-    ({"type": "video", "url": "/v.mp4"}, ["[视频 video] /v.mp4"], []),
+    (r.Image(media_id="m1", filename="map.png"),
+     ["[图片 image] map.png /v10/tenants/1/material/medias/m1/stream"], []),
+    (r.Articles(articles=(r.Article(id="a1", title="退货政策", digest="七天无理由"),)),
+     ["[文章 article] 退货政策 /v10/tenants/1/material/news/articles/a1/html", "    七天无理由"], []),
+    (r.Handover(prompt="正在转接"), ["正在转接", "— 正在为您转接人工客服 (handed over to a person) —"], []),
+    (r.Text(text="没听懂", transfer=r.Choice(knowledge_id="DefaultBtn-TransferToHuman-1", text="转人工")),
+     ["没听懂"], [("转人工", "DefaultBtn-TransferToHuman-1")]),
+    (r.Media(kind="video", url="/v.mp4"), ["[视频 video] /v.mp4"], []),
 ])
-def test_every_answer_type_has_a_chat_form(content: dict, lines: list[str], choices: list[tuple[str, str]]) -> None:
-    view = chat_view(content)
+def test_every_answer_type_has_a_chat_form(content: r.Content, lines: list[str],
+                                           choices: list[tuple[str, str]]) -> None:
+    view = chat_view(content, LINKS)
     assert view.lines == lines
     assert [(c.label, c.knowledge_id) for c in view.choices] == choices
 
 
 def test_pick_takes_only_the_numbers_shown() -> None:
-    choices = chat_view({"type": "menu", "texts": [{"knowledgeId": "a", "text": "A"}]}).choices
+    choices = chat_view(r.Menu(title="", items=(r.Choice(knowledge_id="a", text="A"),)), LINKS).choices
     assert pick(choices, " 1 ") == choices[0]
     assert pick(choices, "0") is None and pick(choices, "2") is None and pick(choices, "one") is None

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+import httpx
 import pytest
 
 from huida.demo.faq import SUB_MENUS, TEXT_RULES, TOP_MENU, WELCOME, load_demo_knowledge
@@ -63,10 +64,10 @@ def test_a_conversation_with_the_demo_walks_every_answer_type(demo: Demo) -> Non
     assert kind(turn(ask(api, robot, "运费怎么算？", user=user))) == ("BEST_ANSWER", "RULE", "txt")
     image = turn(ask(api, robot, "尺码表", user=user))
     assert kind(image) == ("BEST_ANSWER", "RULE", "img") and image["content"]["filename"] == "尺码表.png"
-    assert api.get(image["content"]["url"]).status_code == 200
+    assert httpx.get(api.server.base_url + image["content"]["link"]).status_code == 200  # no token needed
     news = turn(ask(api, robot, "618 有什么活动", user=user))
     assert kind(news) == ("BEST_ANSWER", "RULE", "news")
-    assert api.get(news["content"]["articles"][0]["url"]).status_code == 200
+    assert httpx.get(api.server.base_url + news["content"]["articles"][0]["link"]).status_code == 200
     top = turn(ask(api, robot, "帮助中心", user=user))
     assert kind(top) == ("BEST_ANSWER", "RULE", "menu")
     assert top["content"]["texts"][-1]["knowledgeId"].startswith("MenuBtn-TransferToHuman-")
@@ -78,7 +79,8 @@ def test_a_conversation_with_the_demo_walks_every_answer_type(demo: Demo) -> Non
     assert kind(default) == ("DEFAULT", "DEFAULT", "txt")
     human = turn(ask(api, robot, "我要投诉", user=user))
     assert kind(human) == ("BEST_ANSWER", "RULE", "human")
-    assert human["content"]["properties"] == {"skillGroup": "售后投诉", "priority": "high"}
+    assert human["content"]["properties"] == [{"name": "skillGroup", "value": "售后投诉"},
+                                              {"name": "priority", "value": "high"}]
     button = turn(click(api, robot, default["content"]["transferToHumanId"], user=user))
     assert (kind(button), button["subType"]) == (("BEST_ANSWER", "HUMAN", "human"), "HUMAN_DEFAULT_CLICK")
     assert len({e["sessionId"] for e in seen}) == 1

@@ -13,6 +13,14 @@ DOC_KEYS = {"docId", "msgId", "tenantId", "userId", "robotId", "knowledgeId", "q
             "createDateTime", "timestamp"}
 
 
+def unsigned(content: dict) -> dict:
+    """A content without its signed links: a link signed a second later carries another expiry."""
+    if content.get("type") == "news":
+        return {**content, "articles": [{k: v for k, v in a.items() if not k.endswith(("link", "Link"))}
+                                        for a in content["articles"]]}
+    return {k: v for k, v in content.items() if k != "link"}
+
+
 def test_history_docs_match_the_seed(shop: Shop) -> None:
     api, robot, user = shop.api, shop.robot, new_user()
     started = int(time.time() * 1000)
@@ -34,7 +42,7 @@ def test_history_docs_match_the_seed(shop: Shop) -> None:
         assert doc["docId"] != doc["msgId"]
     newest_first = [default, clicked, menu, news, image, first]
     assert [d["msgId"] for d in docs] == [e["msgId"] for e in newest_first]
-    assert [d["robotResponseBody"] for d in docs] == [e["content"] for e in newest_first]
+    assert [unsigned(d["robotResponseBody"]) for d in docs] == [unsigned(e["content"]) for e in newest_first]
     assert [d["question"] for d in docs] == [NONSENSE, "退款说明", "帮助菜单", "最近有什么优惠活动", "尺码表在哪里看",
                                              "怎么申请退款"]
     assert [d["answerMediaType"] for d in docs] == ["txt", "txt", "menu", "news", "img", "txt"]

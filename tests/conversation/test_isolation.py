@@ -61,10 +61,14 @@ def test_another_tenants_session_is_not_found_through_ones_own_robot(shop: Shop,
     owner = shop.api
     transfer = ask(owner, shop.robot, "转人工", user=new_user())
     robot = other_api.new_robot()
-    for name in ("receipt", "history"):
-        response = calls(transfer)[name](other_api, other_api.tenant_id, robot, transfer)
-        assert response.status_code == 404, name
-        expect_error(response, 404, "SESSION_NOT_FOUND")
+    response = calls(transfer)["history"](other_api, other_api.tenant_id, robot, transfer)
+    expect_error(response, 404, "SESSION_NOT_FOUND")
+    # A receipt for it is the seed's `false` (§1.6), and changes nothing.
+    before = stored(owner), stored(other_api)
+    response = calls(transfer)["receipt"](other_api, other_api.tenant_id, robot, transfer)
+    assert response.status_code == 200 and response.json()["entity"] is False, response.text
+    assert (stored(owner), stored(other_api)) == before
+    assert chat_session(owner, transfer["sessionId"]).handover == "pending"
     # A rule id of another tenant's robot is unknown here.
     response = calls(transfer)["click"](other_api, other_api.tenant_id, robot, transfer)
     expect_error(response, 404, "KNOWLEDGE_NOT_FOUND")

@@ -27,13 +27,13 @@ def test_menu_two_levels_deep_and_back(shop: Shop) -> None:
     assert kind(sub) == ("BEST_ANSWER", "MENU", "menu")
     assert sub["content"]["title"] == SUBMENU_TITLE
     assert (sub["resourceId"], sub["resourceType"]) == ("orders-menu", "RULE")
-    assert sub["question"] == "订单与物流"  # the label of the item clicked
+    assert sub["question"] == ""  # §1.4.2: the request's question echoed (history keeps the label)
     assert sub["sessionId"] == top["sessionId"]
     # The leaf.
     leaf = click(api, robot, "order-status", user=user)
     assert kind(leaf) == ("BEST_ANSWER", "MENU", "txt")
     assert leaf["content"]["msg"] == "进入「我的订单」即可查看订单状态。"
-    assert (leaf["resourceId"], leaf["question"]) == ("order-status", "查询订单状态")
+    assert (leaf["resourceId"], leaf["question"]) == ("order-status", "")
     # Back to the top menu by clicking its knowledgeId.
     back = click(api, robot, "help-menu", user=user)
     assert kind(back) == ("BEST_ANSWER", "MENU", "menu")
@@ -89,7 +89,7 @@ def test_the_menu_transfer_button(shop: Shop) -> None:
     assert kind(entity) == ("BEST_ANSWER", "HUMAN", "human")
     assert entity["subType"] == "HUMAN_MENU_CLICK"
     assert entity["content"]["transferPrompt"] == "正在为您转接人工客服，请稍候。"
-    assert entity["question"] == "转人工"
+    assert entity["question"] == ""
     assert (entity["resourceId"], entity["resourceType"]) == (None, None)
     assert chat_session(api, entity["sessionId"]).handover == "pending"
 

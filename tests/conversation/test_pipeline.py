@@ -4,7 +4,7 @@ negative sentiment, small talk, empty questions (issue #3, steps 3–10)."""
 from __future__ import annotations
 
 from tests.conversation.conftest import Shop
-from tests.conversation.helpers import NONSENSE, ask, chat_session, kind, new_user, rule, settings
+from tests.conversation.helpers import NONSENSE, ask, chat_session, click, kind, new_user, rule, settings
 
 
 def test_sensitive_words_are_intercepted_and_nothing_else_runs(own_shop: Shop) -> None:
@@ -25,7 +25,7 @@ def test_a_request_for_a_person_on_the_first_question_and_later(shop: Shop) -> N
     assert kind(first) == ("BEST_ANSWER", "HUMAN_FIRST_ROUND", "human")
     assert first["subType"] == "HUMAN_INTENTION"
     assert first["content"] == {"transferPrompt": "正在为您转接人工客服，请稍候。", "enableTransferPrompt": True,
-                                "properties": {}, "type": "human"}
+                                "properties": [], "type": "human"}
     assert chat_session(api, first["sessionId"]).handover == "pending"
     later = ask(api, shop.robot, "我要人工客服", user=user)
     assert kind(later) == ("BEST_ANSWER", "HUMAN", "human")
@@ -41,7 +41,8 @@ def test_the_transfer_settings_shape_the_human_answer(own_shop: Shop) -> None:
              transferProperties={"skillGroup": "售前"}, humanKeywords=["找客服小姐姐"])
     entity = ask(api, robot, "找客服小姐姐")
     assert entity["content"] == {"transferPrompt": "稍等，客服马上来。", "enableTransferPrompt": False,
-                                 "properties": {"skillGroup": "售前"}, "type": "human"}
+                                 "properties": [{"name": "skillGroup", "value": "售前"}], "type": "human"}
+    assert entity["subType"] == "HUMAN_CUSTOM"  # a keyword the operator added, not one of the defaults
     # "转人工" is no longer a keyword of this robot.
     assert ask(api, robot, "转人工", user="u2")["answerSource"] not in ("HUMAN", "HUMAN_FIRST_ROUND")
 
@@ -59,8 +60,10 @@ def test_the_same_question_three_times_in_a_row(shop: Shop) -> None:
     third = ask(api, shop.robot, "怎么申请退款!", user=user)
     assert kind(third) == ("REPEAT", "REPEAT", "txt")
     assert third["content"]["msg"] == "您已经多次询问相同的问题了，可以换个说法试试，或者点击转人工由客服为您解答。"
-    assert third["content"]["transferToHumanId"].startswith("DefaultBtn-TransferToHuman-")
+    assert third["content"]["transferToHumanId"].startswith("Btn-TransferToHuman-")
     assert third["resourceId"] is None
+    pressed = click(api, shop.robot, third["content"]["transferToHumanId"], user=user)
+    assert kind(pressed) == ("BEST_ANSWER", "HUMAN", "human") and pressed["subType"] == "HUMAN_CLICK"
     assert ask(api, shop.robot, "怎么申请退款", user=user)["answerType"] == "REPEAT"
 
 
@@ -86,7 +89,7 @@ def test_strong_negative_sentiment(shop: Shop) -> None:
         assert entity["sentimentLabels"] == ["VER_NEG"]
         assert entity["content"]["msg"] == "非常抱歉给您带来了不好的体验，需要为您转接人工客服吗？"
         assert entity["content"]["suggestionTransferToHumanLabel"] == "转人工"
-        assert entity["content"]["transferToHumanId"].startswith("DefaultBtn-TransferToHuman-")
+        assert entity["content"]["transferToHumanId"].startswith("Btn-TransferToHuman-")
     calm = ask(shop.api, shop.robot, "退款不慢", user=new_user())
     assert calm["answerSource"] != "NEG_SENTIMENT" and calm["sentimentLabels"] == []
 

@@ -5,13 +5,13 @@ import time
 
 import pytest
 
-from huida.conversation import knowledge
-from huida.conversation.knowledge import KnowledgeCache
+from huida.conversation import snapshots
+from huida.conversation.snapshots import KnowledgeCache
 
 
 def test_a_steady_trickle_of_changes_still_gets_its_refresh(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(knowledge, "REFRESH_DELAY_SECONDS", 0.4)
-    monkeypatch.setattr(knowledge, "REFRESH_MAX_WAIT_SECONDS", 1.0)
+    monkeypatch.setattr(snapshots, "REFRESH_DELAY_SECONDS", 0.4)
+    monkeypatch.setattr(snapshots, "REFRESH_MAX_WAIT_SECONDS", 1.0)
     cache = KnowledgeCache(db=None)  # type: ignore[arg-type]  # no refresh really runs: recorded below
     refreshed = threading.Event()
     monkeypatch.setattr(cache, "_rebuild_in_background", lambda robot_id: refreshed.set())

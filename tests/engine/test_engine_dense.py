@@ -5,7 +5,9 @@ import sys
 import numpy as np
 import pytest
 
-from huida.engine.matcher import KnowledgeItem, LocalEmbedder, MatcherOptions, build_matcher, embedder_from_env
+from huida.config import Settings
+from huida.embeddings import embedder_for, embedder_from_env
+from huida.engine.matcher import KnowledgeItem, LocalEmbedder, MatcherOptions, build_matcher
 from huida.engine.matcher.dense import DenseVectors, HttpEmbedder, MissingExtra, ModelNotFound
 from tests.support.extras import needs_embeddings
 
@@ -43,6 +45,12 @@ def test_embedder_from_env():
     assert embedder_from_env({}) is None
     # The endpoint needs nothing optional: it is only an HTTP client.
     assert isinstance(embedder_from_env({"HUIDA_EMBEDDING_URL": "http://127.0.0.1:9"}), HttpEmbedder)
+
+
+def test_embedder_from_settings():
+    """The engine reads no environment: a process's settings choose its embedder (huida.embeddings)."""
+    assert embedder_for(Settings()) is None
+    assert isinstance(embedder_for(Settings(embedding_url="http://127.0.0.1:9", embedding_name="m")), HttpEmbedder)
 
 
 def test_a_local_model_without_the_extra_names_the_extra(tmp_path, monkeypatch):

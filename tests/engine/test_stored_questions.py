@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from huida.engine.evaluation import threshold_decider
 from huida.engine.matcher import KnowledgeItem, MatcherOptions, build_matcher
+from huida.engine.metrics import threshold_decider
 
 FAQ = Path(__file__).resolve().parents[3] / "shared" / "data" / "faq"
 UNEVEN = [1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 3, 3, 3, 4, 4, 5, 6, 6, 6, 6, 6, 6, 6, 7, 7, 7, 8, 8, 8, 9, 9, 9, 9,

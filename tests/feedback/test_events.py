@@ -71,7 +71,7 @@ def test_a_group_chat_thumb_names_the_room(desk: Desk, receiver: Receiver) -> No
         tenant_id=desk.api.tenant_id, robot_id=desk.robot, user_id="ou_member", question=REFUND_Q, channel="webchat",
         visitor_key="room-42:ou_member", chat_id="room-42", chat_type="group"))
     with ctx.db.session() as session:
-        change = set_feedback(session, tenant_id=desk.api.tenant_id, robot_id=desk.robot, msg_id=result.answer_id,
+        change = set_feedback(session, tenant_id=desk.api.tenant_id, robot_id=desk.robot, msg_id=result.msg_id,
                               status="thumb-up", user_id="ou_member")
     [body] = events_of(receiver, "feedback")
     assert [h.delivery_id for h in receiver.hits] == change.delivery_ids

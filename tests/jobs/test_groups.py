@@ -48,7 +48,7 @@ def test_a_group_runs_at_most_its_limit_over_all_its_lanes(quiet_db: AppContext)
                 for lane in range(6):
                     payload = {"group": group, "lane": f"{group}:{lane}", "n": n}
                     enqueue(session, name, payload, lane=f"{group}:{lane}", group=Group(group, limit))
-    workers = [Worker(quiet_db.db, quiet_db.settings, concurrency=8, types=[name]) for _ in range(2)]
+    workers = [Worker(quiet_db, concurrency=8, types=[name]) for _ in range(2)]
     for worker in workers:
         worker.start()
     try:

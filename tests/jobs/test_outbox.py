@@ -9,6 +9,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -44,7 +45,8 @@ def job(ctx: AppContext, job_id: int) -> Job:
 
 @contextmanager
 def running(ctx: AppContext, *types: str, concurrency: int = 4, **settings: Any) -> Iterator[Worker]:
-    worker = Worker(ctx.db, ctx.settings.with_overrides(**settings), concurrency=concurrency, types=types)
+    worker = Worker(replace(ctx, settings=ctx.settings.with_overrides(**settings)), concurrency=concurrency,
+                    types=types)
     worker.start()
     try:
         yield worker
@@ -298,7 +300,7 @@ def test_stop_lets_running_jobs_finish(quiet_db: AppContext) -> None:
 
     name = job_type(slow)
     job_id = add(quiet_db, name)
-    worker = Worker(quiet_db.db, quiet_db.settings, types=[name])
+    worker = Worker(quiet_db, types=[name])
     worker.start()
     assert started.wait(20)
     worker.stop()

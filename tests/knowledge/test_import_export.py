@@ -11,10 +11,10 @@ import httpx
 import pytest
 from sqlalchemy import update
 
-from huida.api.timefmt import DISPLAY_ZONE
 from huida.auth.security import issue_token
 from huida.auth.service import create_user
 from huida.knowledge.models import Rule
+from huida.timefmt import DISPLAY_ZONE
 from tests.knowledge.io_helpers import (
     export_file,
     import_file,

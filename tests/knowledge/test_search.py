@@ -1,8 +1,9 @@
 """Seed 004 §3.1: GET .../knowledge/robots/{robotId}/rules/search
 
-    ?page=0&per_page=10&q=规则&sortOrder=DESC&sortProperty=createTime&categoryIds=...&type=TEXT
+    ?page=1&per_page=10&q=规则&sortOrder=DESC&sortProperty=createTime&categoryIds=...&type=TEXT
 
-`q` matches questions and answers; `page` is 0-based; the entity is a list of rules in the seed's shape.
+`q` matches questions and answers; `page` counts from 1 as the seed's example does (0 is the first page too);
+the entity is a list of rules in the seed's shape.
 """
 
 from __future__ import annotations
@@ -85,9 +86,11 @@ NEWEST_FIRST = ["human", "menu", "map", "wifi", "express", "shipping", "return"]
 
 
 def test_the_seed_example(api: Api, shop: Shop) -> None:
-    body = search(api, shop, page=0, per_page=10, q="退货")
-    assert {k: body[k] for k in PAGE_KEYS} == {"first": True, "last": True, "size": 10, "number": 0,
+    """The seed's own request, `page=1&per_page=10`: the first page, numbered 1 as in its response."""
+    body = search(api, shop, page=1, per_page=10, q="退货")
+    assert {k: body[k] for k in PAGE_KEYS} == {"first": True, "last": True, "size": 10, "number": 1,
                                                "numberOfElements": 1, "totalPages": 1, "totalElements": 1}
+    assert search(api, shop, page=0, per_page=10, q="退货") == body  # "从0开始" in the seed's text: page 1 too
     rule = body["entity"][0]
     assert rule["id"] == "return" and rule["robotId"] == shop.robot
     for key in ("topic", "strategyGroupId", "questions", "answers", "createTime", "updateTime", "status",
@@ -102,7 +105,7 @@ def test_the_seed_example(api: Api, shop: Shop) -> None:
 def test_no_filter_lists_every_rule_newest_first(api: Api, shop: Shop) -> None:
     assert found(api, shop) == NEWEST_FIRST
     body = search(api, shop)
-    assert body["size"] == 10 and body["number"] == 0 and body["totalElements"] == 7
+    assert body["size"] == 10 and body["number"] == 1 and body["first"] is True and body["totalElements"] == 7
 
 
 @pytest.mark.parametrize(("q", "expected"), [
@@ -186,24 +189,25 @@ def test_sort_by_hits(api: Api, shop: Shop) -> None:
             session.execute(update(Rule).where(Rule.robot_id == shop.robot).values(hit_count=0, last_hit_time=None))
 
 
-def test_paging_is_0_based_with_totals(api: Api, shop: Shop) -> None:
-    pages = [search(api, shop, page=n, per_page=3) for n in range(4)]
+def test_paging_is_1_based_with_totals(api: Api, shop: Shop) -> None:
+    pages = [search(api, shop, page=n, per_page=3) for n in range(1, 5)]
+    assert search(api, shop, page=0, per_page=3) == pages[0]
     assert [[r["id"] for r in p["entity"]] for p in pages] == [NEWEST_FIRST[:3], NEWEST_FIRST[3:6],
                                                                NEWEST_FIRST[6:], []]
     assert [{k: p[k] for k in PAGE_KEYS} for p in pages] == [
-        {"first": True, "last": False, "size": 3, "number": 0, "numberOfElements": 3, "totalPages": 3,
+        {"first": True, "last": False, "size": 3, "number": 1, "numberOfElements": 3, "totalPages": 3,
          "totalElements": 7},
-        {"first": False, "last": False, "size": 3, "number": 1, "numberOfElements": 3, "totalPages": 3,
+        {"first": False, "last": False, "size": 3, "number": 2, "numberOfElements": 3, "totalPages": 3,
          "totalElements": 7},
-        {"first": False, "last": True, "size": 3, "number": 2, "numberOfElements": 1, "totalPages": 3,
+        {"first": False, "last": True, "size": 3, "number": 3, "numberOfElements": 1, "totalPages": 3,
          "totalElements": 7},
-        {"first": False, "last": True, "size": 3, "number": 3, "numberOfElements": 0, "totalPages": 3,
+        {"first": False, "last": True, "size": 3, "number": 4, "numberOfElements": 0, "totalPages": 3,
          "totalElements": 7},
     ]
     # Totals count the filtered rules, not the page.
     filtered = search(api, shop, q="发货", per_page=1)
     assert filtered["totalElements"] == 1 and filtered["totalPages"] == 1 and filtered["last"] is True
-    logistics = search(api, shop, categoryIds=shop.logistics, per_page=1, page=1)
+    logistics = search(api, shop, categoryIds=shop.logistics, per_page=1, page=2)
     assert [r["id"] for r in logistics["entity"]] == ["shipping"]
     assert logistics["totalElements"] == 2 and logistics["totalPages"] == 2 and logistics["last"] is True
 

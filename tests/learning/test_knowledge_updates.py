@@ -7,7 +7,7 @@ import time
 import pytest
 from sqlalchemy import select
 
-from huida.conversation import knowledge as knowledge_module
+from huida.conversation import snapshots as knowledge_module
 from huida.conversation.service import conversation_service
 from huida.robots.models import KnowledgeChange
 from tests.conversation.helpers import ask, hit_test, robot_path, settings

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from huida.conversation import reply as r
 from huida.conversation.models import Message
 from huida.reading import pagetoken, texts
 from huida.reading.fetch import MAX_BYTES
@@ -105,17 +106,19 @@ def test_resources_of_messages() -> None:
 
 
 def test_robot_answers_as_markdown() -> None:
-    def image(content: dict) -> str:
-        return f"![{content['filename']}](img)"
+    def image(part: r.Image) -> str:
+        return f"![{part.filename}](img)"
 
-    recommend = {"type": "recommend", "title": "您是不是想问：",
-                 "texts": [{"knowledgeId": "r1", "text": "如何退款"}, {"knowledgeId": "r2", "text": "退款多久到账"}]}
+    recommend = r.Recommendations(title="您是不是想问：", items=(r.Choice(knowledge_id="r1", text="如何退款"),
+                                                          r.Choice(knowledge_id="r2", text="退款多久到账")))
     assert content_markdown(recommend, image) == (
         "您是不是想问：\n\n- 如何退款 (knowledgeId: r1)\n- 退款多久到账 (knowledgeId: r2)")
-    default = {"type": "txt", "msg": "抱歉，我没有听懂。", "transferToHumanId": "default_transfer_x",
-               "suggestionTransferToHumanLabel": "转人工"}
+    default = r.Text(text="抱歉，我没有听懂。", transfer=r.Choice(knowledge_id="default_transfer_x", text="转人工"))
     assert content_markdown(default, image) == "抱歉，我没有听懂。\n\n- 转人工 (knowledgeId: default_transfer_x)"
-    news = {"type": "news", "articles": [{"title": "618 大促", "url": "/a/1", "digest": "低至 5 折"}]}
-    assert content_markdown(news, image) == "**[618 大促](/a/1)**\n\n低至 5 折"
-    assert content_markdown({"type": "img", "filename": "尺码表.png"}, image) == "![尺码表.png](img)"
-    assert content_markdown({"type": "human", "transferPrompt": "正在转接"}, image) == "正在转接"
+    news = r.Articles(articles=(r.Article(id="1", title="618 大促", digest="低至 5 折"),))
+    assert content_markdown(news, image, lambda a: f"/a/{a.id}") == "**[618 大促](/a/1)**\n\n低至 5 折"
+    assert content_markdown(news, image) == "**618 大促**\n\n低至 5 折"
+    assert content_markdown(r.Image(media_id="m", filename="尺码表.png"), image) == "![尺码表.png](img)"
+    assert content_markdown(r.Handover(prompt="正在转接"), image) == "正在转接"
+    group = r.Group(parts=(r.Text(text="一"), r.Handover(prompt="二")))
+    assert content_markdown(group, image) == "一\n\n二"

@@ -27,7 +27,8 @@ Cases, one test each (ids `<case>-<METHOD> <path>`):
   nothing of B.
 - control: the same request with A's ids only succeeds (2xx, or a CONTROL_ALSO status), for every write but a
   delete and every read with references: a sample that is refused for being broken would prove nothing.
-- signed_link: the signed download link A was given for its own file or image, with B's id put in: a 4xx.
+- signed_link: the signed download link A was given for its own file or image (an Aily file or media, or a
+  material's stream, thumbnail or article page, materials/links.py), with B's tenant and ids put in: a 4xx.
 
 In every case: never a 5xx; no marker of B in the answer except an id the request itself carried (an error
 naming the id it did not find is no leak); a 2xx shows no object whose tenantId is B's; an error comes in the
@@ -49,6 +50,7 @@ import difflib
 import itertools
 import json
 import re
+import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -58,6 +60,7 @@ import httpx
 import pytest
 
 from huida.channels.aily.files import signed_url
+from huida.materials.links import signed_path
 from tests.conversation.helpers import png
 from tests.security.world import AILY, CALLBACK, PUBLIC, TENANT, Route, World, route_table, worlds
 from tests.support.server import LiveServer
@@ -350,6 +353,12 @@ def path_objects(route: Route) -> set[str]:
     return {slot(route, p) for p in route.params} - {"tenantId"} - NOT_REFERENCES
 
 
+def is_material_link(route: Route) -> bool:
+    """A material route a signed link in an answer opens (materials/links.py)."""
+    return route.method == "GET" and "/material/" in route.path and route.path.endswith(
+        ("/stream", "/stream/thumbnail", "/html"))
+
+
 def cases_of(route: Route) -> list[Case]:
     family, slots, refs = route.family, object_slots(route), references(route)
     cases = []
@@ -366,7 +375,7 @@ def cases_of(route: Route) -> list[Case]:
     # Every write but a delete (and every read with references) succeeds with A's ids alone: the samples work.
     if refs or (route.method != "GET" and route.method != "DELETE"):
         cases.append(Case(route, "control"))
-    if family == "aily" and route.path.endswith("/content"):
+    if (family == "aily" and route.path.endswith("/content")) or is_material_link(route):
         cases.append(Case(route, "signed_link"))
     return cases
 
@@ -436,7 +445,10 @@ def normalised(response: httpx.Response) -> str:
 
 
 def signed(server: LiveServer, path: str) -> tuple[str, dict[str, str]]:
-    url = signed_url(server.ctx.secret_key, "", path)["url"]
+    if path.startswith(AILY):
+        url = signed_url(server.ctx.secret_key, "", path)["url"]
+    else:
+        url = signed_path(path, server.ctx.secret_key, int(time.time()), 3600)
     bare, _, query = url.partition("?")
     return bare, dict(part.split("=", 1) for part in query.split("&"))
 

@@ -17,9 +17,10 @@ import pytest
 from sqlalchemy import select
 
 import huida.auth.service
-from huida.auth.models import LoginThrottle, SystemValue
+from huida.auth.models import LoginThrottle
 from huida.auth.service import create_tenant
 from huida.auth.throttle import ThrottleRule
+from huida.system import SystemValue
 from tests.support.client import Api, expect_error, new_tenant
 from tests.support.server import LiveServer, start_server
 

@@ -36,8 +36,9 @@ POLICY: list[tuple[str, str, str]] = [
              r"|feedback)$", "agent"),  # a conversation
     ("POST PUT DELETE", r".", "editor"),  # knowledge, materials, robot settings, rating tags, evaluations
 ]
-GUARDS = {"tenant_principal": "viewer", "reader": "viewer", "require_agent": "agent", "require_editor": "editor",
-          "require_admin": "admin"}
+# member_or_signed: any member's token, or a signed link a visitor got in an answer (materials/links.py).
+GUARDS = {"tenant_principal": "viewer", "reader": "viewer", "member_or_signed": "viewer", "require_agent": "agent",
+          "require_editor": "editor", "require_admin": "admin"}
 
 
 def _dependencies(dependant: Any) -> Iterator[str]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 import uuid
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 from sqlalchemy import update
@@ -125,7 +126,7 @@ def test_a_failing_event_holds_back_only_its_own_session(quiet_db: AppContext, r
         stuck, *held = emitted["s0"]
         failing.add(stuck)
     others = {k: v for k, v in emitted.items() if k != "s0"}
-    worker = Worker(quiet_db.db, quiet_db.settings.with_overrides(job_backoff_scale=1.0))
+    worker = Worker(replace(quiet_db, settings=quiet_db.settings.with_overrides(job_backoff_scale=1.0)))
     worker.start()
     try:
         wait_until(lambda: all_arrived(receiver, others), timeout=60, message="the other sessions")

@@ -311,7 +311,7 @@ def test_a_ping_that_gets_through_wakes_the_backlog(quiet_db: AppContext, receiv
         # As if both had failed and were now in a long backoff.
         session.execute(update(Job).where(Job.lane.startswith(f"webhook:{hook.webhook_id}"))
                         .values(run_at=now_ms() + 3_600_000))
-    worker = Worker(quiet_db.db, quiet_db.settings)
+    worker = Worker(quiet_db)
     worker.start()
     try:
         time.sleep(0.3)

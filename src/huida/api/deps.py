@@ -1,20 +1,22 @@
-"""Request dependencies shared by every route family: the app context and the caller's tenant."""
+"""Request dependencies shared by every route family: the app context and the page of a listing.
+
+Who the caller is (tokens, roles, the tenant in the path) is the auth package's: huida/auth/deps.py. Its
+`authenticate` is marked with `authenticator` below, so that the OpenAPI document can tell which operations
+authenticate (huida/api/openapi.py) without this HTTP plumbing importing the auth package.
+"""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any, TypeVar
 
-from fastapi import Depends, Path, Query, Request
+from fastapi import Depends, Query, Request
 
 from huida.api.envelope import MAX_PAGE
-from huida.api.errors import ApiError, forbidden, unauthorized
-from huida.auth.models import Tenant, User
-from huida.auth.roles import allows
-from huida.auth.security import TokenClaims, read_token
 from huida.context import AppContext
+
+F = TypeVar("F", bound=Callable[..., Any])
+AUTHENTICATES = "__huida_authenticates__"
 
 
 def get_ctx(request: Request) -> AppContext:
@@ -28,95 +30,12 @@ Ctx = Annotated[AppContext, Depends(get_ctx)]
 PageNumber = Annotated[int, Query(alias="page", ge=0, le=MAX_PAGE)]
 
 
-@dataclass(frozen=True)
-class Principal:
-    tenant_id: int
-    user_id: str
-    username: str
-    role: str
-
-    @property
-    def is_admin(self) -> bool:
-        return allows(self.role, "admin")
+def authenticator(function: F) -> F:
+    """Marks the function that establishes the caller of a request (a route whose dependencies call it needs a
+    token, and can answer 401 and 403)."""
+    setattr(function, AUTHENTICATES, True)
+    return function
 
 
-def token_from_request(request: Request) -> str | None:
-    token = request.headers.get("token")
-    if token:
-        return token.strip()
-    scheme, _, value = request.headers.get("authorization", "").partition(" ")
-    if scheme.lower() == "bearer" and value.strip():
-        return value.strip()
-    # The SSO session cookie authenticates reads only, so a forged cross-site form cannot change data.
-    if request.method in ("GET", "HEAD"):
-        return request.cookies.get("huida_session")
-    return None
-
-
-class _ActiveUsers:
-    """Remembers for a few seconds that a user is still enabled, and with which role, sparing a query per
-    request. The role comes from the database, not the token: a demoted user loses rights within seconds."""
-
-    ttl = 5.0
-
-    def __init__(self) -> None:
-        # Keyed by user and tenant: the check below vouches for that pair, not for the user alone.
-        self._seen: dict[tuple[str, int], tuple[float, str]] = {}
-
-    def role_of(self, ctx: AppContext, claims: TokenClaims) -> str | None:
-        """The user's current role, or None when the user or the tenant is gone or disabled."""
-        now = time.monotonic()
-        key = (claims.user_id, claims.tenant_id)
-        until, role = self._seen.get(key, (0.0, ""))
-        if until > now:
-            return role
-        with ctx.db.read() as session:
-            user = session.get(User, claims.user_id)
-            tenant = session.get(Tenant, claims.tenant_id)
-            active = (user is not None and user.status == "Enable" and user.tenant_id == claims.tenant_id
-                      and tenant is not None and tenant.status == "Enable")
-            role = user.role if active and user is not None else None
-        if role is not None:
-            if len(self._seen) >= 10_000:  # forget the expired entries rather than grow with every user ever seen
-                self._seen = {k: v for k, v in self._seen.items() if v[0] > now}
-            self._seen[key] = (now + self.ttl, role)
-        return role
-
-
-_active_users = _ActiveUsers()
-
-
-def authenticate(request: Request, ctx: AppContext) -> Principal:
-    token = token_from_request(request)
-    claims = read_token(ctx.secret_key, token) if token else None
-    role = _active_users.role_of(ctx, claims) if claims is not None else None
-    if claims is None or role is None:
-        raise unauthorized()
-    request.state.tenant_id = claims.tenant_id
-    return Principal(claims.tenant_id, claims.user_id, claims.username, role)
-
-
-def tenant_principal(request: Request, ctx: Ctx, tenantId: Annotated[int, Path()]) -> Principal:
-    """The caller, who must hold a valid token of the tenant named in the path."""
-    principal = authenticate(request, ctx)
-    if principal.tenant_id != tenantId:
-        raise forbidden()
-    return principal
-
-
-Caller = Annotated[Principal, Depends(tenant_principal)]
-
-
-def _requiring(role: str, code: str) -> Callable[[Principal], Principal]:
-    def dependency(principal: Caller) -> Principal:
-        if not allows(principal.role, role):
-            raise ApiError(403, code, f"this operation needs the role {role} (or higher) in the tenant")
-        return principal
-    dependency.__name__ = f"require_{role}"
-    return dependency
-
-
-# Each route family names the least role it needs (auth/roles.py has the table); `Caller` is any member.
-Agent = Annotated[Principal, Depends(_requiring("agent", "AGENT_REQUIRED"))]
-Editor = Annotated[Principal, Depends(_requiring("editor", "EDITOR_REQUIRED"))]
-Admin = Annotated[Principal, Depends(_requiring("admin", "ADMIN_REQUIRED"))]
+def is_authenticator(value: object) -> bool:
+    return getattr(value, AUTHENTICATES, False) is True

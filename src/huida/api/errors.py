@@ -1,8 +1,15 @@
-"""Errors as values: every failure becomes a 4xx in the envelope of the API it came through.
+"""Errors at the HTTP edge: every failure becomes a 4xx in the envelope of the API it came through.
 
-Routes raise `ApiError` (or one of its shortcuts); the handlers installed by `install_error_handlers`
-render it as the Easemob envelope for /v10 paths and as `{code, msg, data}` for the Feishu-style
-/open-apis paths. Validation errors name the offending field. Nothing ever leaks a stack trace.
+Services raise domain errors (`huida.errors`): a kind (`InvalidInput`, `NotFound`, ...) with a stable code and
+no notion of HTTP. This module is where they meet HTTP: `STATUS` maps each kind to its status, and the handlers
+installed by `install_error_handlers` render every error through the renderer registered for the request's path
+(the Easemob envelope by default; the Feishu callback and Aily `{code, msg, data}` renderers are registered by
+their channels' route modules). Validation errors name the offending field. Nothing ever leaks a stack trace.
+
+`ApiError` stays, for the edge only: it is the rendered form of every error (a status, headers and the numbered
+code of Feishu-style APIs), and what HTTP-only failures are raised as (a validation error, a 405 with its Allow
+header, a body over the size limit, an unexpected 500). Services never raise it: they cannot know the status.
+Routes raise domain errors too (the shortcuts `bad_request`, `not_found`, ... are in `huida.errors`).
 """
 
 from __future__ import annotations
@@ -19,12 +26,26 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from huida.api.envelope import fail
 from huida.api.methods import allowed_methods
+from huida.errors import (
+    Conflict,
+    DomainError,
+    InvalidInput,
+    NotFound,
+    NotPermitted,
+    TooLarge,
+    TooManyRequests,
+    Unauthenticated,
+    UnsupportedType,
+)
 
 log = logging.getLogger("huida.errors")
 
 
 class ApiError(Exception):
-    """A client-visible failure. `code` is stable; `description` is for humans."""
+    """A client-visible failure as HTTP answers it. `code` is stable; `description` is for humans.
+
+    Raised by the edge for HTTP-only failures, and made from every `DomainError` by `from_domain` just before
+    rendering."""
 
     def __init__(self, status: int, code: str, description: str, *, feishu_code: int | None = None,
                  entity: Any = None, headers: dict[str, str] | None = None) -> None:
@@ -37,24 +58,23 @@ class ApiError(Exception):
         self.headers = headers  # e.g. Retry-After on a 429, Allow on a 405
 
 
-def bad_request(description: str, code: str = "INVALID_PARAMETER") -> ApiError:
-    return ApiError(400, code, description)
+# The status of each kind of domain error. A subclass not listed takes the status of its nearest listed base.
+STATUS: dict[type[DomainError], int] = {
+    InvalidInput: 400, Unauthenticated: 401, NotPermitted: 403, NotFound: 404, Conflict: 409, TooLarge: 413,
+    UnsupportedType: 415, TooManyRequests: 429,
+    DomainError: 400,  # a failure of no particular kind is still the caller's, never a 500
+}
 
 
-def not_found(what: str, ident: object, code: str | None = None) -> ApiError:
-    return ApiError(404, code or f"{what.upper().replace(' ', '_')}_NOT_FOUND", f"{what} not found: {ident}")
+def status_of(error: DomainError) -> int:
+    return next(STATUS[kind] for kind in type(error).__mro__ if kind in STATUS)
 
 
-def conflict(description: str, code: str = "CONFLICT") -> ApiError:
-    return ApiError(409, code, description)
-
-
-def unauthorized(description: str = "missing, invalid or expired token") -> ApiError:
-    return ApiError(401, "UNAUTHORIZED", description)
-
-
-def forbidden(description: str = "this token does not grant access to that tenant") -> ApiError:
-    return ApiError(403, "FORBIDDEN", description)
+def from_domain(error: DomainError) -> ApiError:
+    """The HTTP form of a domain error: its kind's status, and Retry-After when it says when to come back."""
+    headers = {"Retry-After": str(error.retry_after)} if error.retry_after is not None else None
+    return ApiError(status_of(error), error.code, error.description, feishu_code=error.numeric_code,
+                    entity=error.entity, headers=headers)
 
 
 # Renderers per API family, chosen by path prefix; the default is the Easemob envelope.
@@ -100,6 +120,10 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def _api_error(request: Request, exc: ApiError) -> JSONResponse:
         return render(request, exc)
+
+    @app.exception_handler(DomainError)
+    async def _domain_error(request: Request, exc: DomainError) -> JSONResponse:
+        return render(request, from_domain(exc))
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:

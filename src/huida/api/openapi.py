@@ -9,8 +9,8 @@ FastAPI's generated document is edited in one place rather than in every decorat
   does not gets its family's envelope with a free-form entity, never a bare object;
 - text: the server refuses control characters in every parameter and JSON body string, keys included
   (huida.api.textcheck); every request string says so with a pattern, and free-form JSON is `PlainJson`;
-- security: an operation whose dependencies authenticate (any dependency that calls
-  `huida.api.deps.authenticate`, found by walking the dependency tree) requires the `token` header or
+- security: an operation whose dependencies authenticate (any dependency that calls a function marked with
+  `huida.api.deps.authenticator`, found by walking the dependency tree) requires the `token` header or
   `Authorization: Bearer`; an operation that declares its own `security` (openapi_extra) keeps it.
 """
 
@@ -38,7 +38,7 @@ SECURITY_SCHEMES = {
                "description": "the same token as `Authorization: Bearer`; for /open-apis also a robot's API key"},
 }
 # Either scheme suffices: the server reads the `token` header first, then `Authorization: Bearer`.
-AUTHENTICATED = [{"token": []}, {"bearer": []}]
+AUTHENTICATED: list[dict[str, list[str]]] = [{"token": []}, {"bearer": []}]
 WRITES = {"POST", "PUT", "PATCH", "DELETE"}
 BODIES = {"POST", "PUT", "PATCH"}
 DESCRIPTIONS = {
@@ -99,7 +99,7 @@ def describe(app: FastAPI, doc: dict[str, Any]) -> dict[str, Any]:
     for route in routing.iter_route_contexts(app.routes):
         if not isinstance(route.original_route, APIRoute) or not route.include_in_schema:
             continue
-        for method in route.methods:
+        for method in route.methods or ():
             operation = doc["paths"].get(route.path_format, {}).get(method.lower())
             if operation is not None:
                 _describe_operation(route, method, operation)
@@ -149,7 +149,7 @@ def error_statuses(route: Any, method: str, operation: dict[str, Any], authentic
 
 
 def authenticates(dependant: Dependant) -> bool:
-    """Whether a dependency of the route (at any depth) calls `huida.api.deps.authenticate`."""
+    """Whether a dependency of the route (at any depth) calls an `authenticator` (huida.auth.deps.authenticate)."""
     return any(_calls_authenticate(call) for call in _calls(dependant))
 
 
@@ -164,7 +164,7 @@ def _calls_authenticate(call: Callable[..., Any]) -> bool:
     function = inspect.unwrap(call)
     code = getattr(function, "__code__", None)
     names = getattr(function, "__globals__", {})
-    return code is not None and any(names.get(name) is deps.authenticate for name in code.co_names)
+    return code is not None and any(deps.is_authenticator(names.get(name)) for name in code.co_names)
 
 
 # -- text the server stores: no control characters ---------------------------------------------------------
@@ -187,7 +187,7 @@ _SCHEMA_KEYS = {"type", "$ref", "anyOf", "oneOf", "allOf", "enum", "const", "pro
 
 def _plain_requests(doc: dict[str, Any]) -> None:
     """Every string a request can carry (parameters, JSON bodies, and the schemas they use) refuses controls."""
-    schemas, seen = doc["components"]["schemas"], set()
+    schemas, seen = doc["components"]["schemas"], set[str]()
     for path in doc["paths"].values():
         for operation in path.values():
             for parameter in operation.get("parameters", []):

@@ -13,7 +13,7 @@ import email.message
 
 from fastapi import Request, params
 
-from huida.api.errors import bad_request
+from huida.errors import bad_request
 from huida.safetext import text_problem, value_problem
 
 

@@ -66,12 +66,3 @@ class LoginThrottle(Base):
     failures: Mapped[int] = mapped_column(default=0)
     last_failure_at: Mapped[int] = mapped_column(default=now_ms)
     locked_until: Mapped[int] = mapped_column(default=0)
-
-
-class SystemValue(Base):
-    """Process-wide values every process must agree on (the generated token secret)."""
-
-    __tablename__ = "system_values"
-
-    key: Mapped[str] = mapped_column(String(100), primary_key=True)
-    value: Mapped[str] = mapped_column(String(2000))

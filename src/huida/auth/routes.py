@@ -8,15 +8,16 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse
 from pydantic import BaseModel, Field, StringConstraints
 
-from huida.api.deps import Admin, Ctx
+from huida.api.deps import Ctx
 from huida.api.envelope import ok
-from huida.api.errors import bad_request, not_found
+from huida.auth.deps import Admin
 from huida.auth.models import Tenant, User
 from huida.auth.security import issue_token
 from huida.auth.service import LoginAttempt, login
 from huida.auth.sso import origin_of, sso_login
 from huida.auth.throttle import LoginKeys, ThrottleRule
 from huida.config import Settings
+from huida.errors import bad_request, not_found
 
 router = APIRouter(tags=["auth"])
 # Public routes that still refuse callers (their body's credentials, not a token): documented here.

@@ -33,10 +33,6 @@ def generate_password() -> str:
     return secrets.token_urlsafe(12)
 
 
-def generate_secret() -> str:
-    return secrets.token_urlsafe(48)
-
-
 @dataclass(frozen=True)
 class TokenClaims:
     tenant_id: int

@@ -11,12 +11,12 @@ from functools import lru_cache
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from huida.api.errors import ApiError, conflict
 from huida.auth.models import Tenant, User
 from huida.auth.roles import ROLES
 from huida.auth.security import generate_password, hash_password, verify_password
 from huida.auth.throttle import LoginKeys, clear_account, has_failures, record_failure, retry_after_seconds
 from huida.db import Database
+from huida.errors import InvalidInput, NotPermitted, TooManyRequests, Unauthenticated, conflict
 
 
 @lru_cache(maxsize=1)
@@ -51,9 +51,9 @@ def create_user(session: Session, tenant_id: int, username: str, password: str |
                 external_id: str | None = None) -> User:
     username = username.strip()
     if not username or len(username) > 200:
-        raise ApiError(400, "INVALID_PARAMETER", "username must be 1-200 characters")
+        raise InvalidInput("INVALID_PARAMETER", "username must be 1-200 characters")
     if role not in ROLES:
-        raise ApiError(400, "INVALID_PARAMETER", f"role must be one of {', '.join(ROLES)}")
+        raise InvalidInput("INVALID_PARAMETER", f"role must be one of {', '.join(ROLES)}")
     if find_user(session, tenant_id, username):
         raise conflict(f"username already taken: {username}", "USERNAME_TAKEN")
     user = User(tenant_id=tenant_id, username=username, email=email, name=name, external_id=external_id,
@@ -65,7 +65,7 @@ def create_user(session: Session, tenant_id: int, username: str, password: str |
 
 def create_tenant(session: Session, name: str, admin_username: str, admin_password: str | None = None) -> CreatedTenant:
     if not name.strip():
-        raise ApiError(400, "INVALID_PARAMETER", "tenant name must not be empty")
+        raise InvalidInput("INVALID_PARAMETER", "tenant name must not be empty")
     tenant = Tenant(name=name.strip())
     session.add(tenant)
     session.flush()
@@ -88,8 +88,8 @@ def login(db: Database, attempt: LoginAttempt) -> User:
     with db.read() as session:
         wait = retry_after_seconds(session, attempt.keys)
         if wait:
-            raise ApiError(429, "TOO_MANY_REQUESTS", f"too many failed logins; retry in {wait} s",
-                           headers={"Retry-After": str(wait)})
+            raise TooManyRequests("TOO_MANY_REQUESTS", f"too many failed logins; retry in {wait} s",
+                                  retry_after=wait)
         candidates = _candidates(session, attempt.username, attempt.tenant_id)
         had_failures = has_failures(session, attempt.keys)
     with _verification_slot():
@@ -99,9 +99,9 @@ def login(db: Database, attempt: LoginAttempt) -> User:
     if not matches:
         with db.session() as session:
             record_failure(session, attempt.keys)
-        raise ApiError(401, "BAD_CREDENTIALS", "wrong username or password")
+        raise Unauthenticated("BAD_CREDENTIALS", "wrong username or password")
     if len(matches) > 1:
-        raise ApiError(400, "TENANT_REQUIRED", "this login exists in several tenants: pass tenantId")
+        raise InvalidInput("TENANT_REQUIRED", "this login exists in several tenants: pass tenantId")
     if had_failures:
         with db.session() as session:
             clear_account(session, attempt.keys)
@@ -119,8 +119,8 @@ _verifying = threading.BoundedSemaphore(VERIFY_SLOTS)
 @contextmanager
 def _verification_slot() -> Iterator[None]:
     if not _verifying.acquire(timeout=VERIFY_WAIT_SECONDS):
-        raise ApiError(429, "TOO_MANY_REQUESTS", "the server is busy checking other logins; retry in 1 s",
-                       headers={"Retry-After": "1"})
+        raise TooManyRequests("TOO_MANY_REQUESTS", "the server is busy checking other logins; retry in 1 s",
+                              retry_after=1)
     try:
         yield
     finally:
@@ -138,5 +138,5 @@ def _enabled(db: Database, user: User) -> User:
     with db.read() as session:
         tenant = session.get(Tenant, user.tenant_id)
     if user.status != "Enable" or tenant is None or tenant.status != "Enable":
-        raise ApiError(403, "ACCOUNT_DISABLED", "this account is disabled")
+        raise NotPermitted("ACCOUNT_DISABLED", "this account is disabled")
     return user

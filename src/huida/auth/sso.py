@@ -12,10 +12,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from huida.api.errors import ApiError
 from huida.auth.models import SsoTokenUse, Tenant, User
 from huida.auth.roles import ROLES
 from huida.auth.service import create_user, find_user
+from huida.errors import InvalidInput, NotPermitted, Unauthenticated
 
 MAX_AGE_SECONDS = 5 * 60
 CLOCK_SKEW_SECONDS = 60
@@ -27,8 +27,8 @@ class SsoLogin:
     redirect_to: str
 
 
-def _reject(description: str, code: str = "SSO_REJECTED") -> ApiError:
-    return ApiError(401, code, description)
+def _reject(description: str, code: str = "SSO_REJECTED") -> Unauthenticated:
+    return Unauthenticated(code, description)
 
 
 def origin_of(url: str) -> str | None:
@@ -81,10 +81,10 @@ def _claim_text(claims: dict[str, Any], key: str, max_length: int) -> str:
     if value is None:
         return ""
     if isinstance(value, bool) or not isinstance(value, str | int):
-        raise ApiError(400, "INVALID_PARAMETER", f"sso token claim {key} must be text")
+        raise InvalidInput("INVALID_PARAMETER", f"sso token claim {key} must be text")
     text = str(value).strip()
     if len(text) > max_length:
-        raise ApiError(400, "INVALID_PARAMETER", f"sso token claim {key} is longer than {max_length} characters")
+        raise InvalidInput("INVALID_PARAMETER", f"sso token claim {key} is longer than {max_length} characters")
     return text
 
 
@@ -94,7 +94,7 @@ def _role_for(tenant: Tenant, claims: dict[str, Any]) -> str | None:
         return None
     role = _claim_text(claims, "role", 20)
     if role and role not in ROLES:
-        raise ApiError(400, "INVALID_PARAMETER", f"sso token claim role must be one of {', '.join(ROLES)}")
+        raise InvalidInput("INVALID_PARAMETER", f"sso token claim role must be one of {', '.join(ROLES)}")
     return role or None
 
 
@@ -105,12 +105,12 @@ def _user_for(session: Session, tenant: Tenant, claims: dict[str, Any]) -> User:
     name = _claim_text(claims, "name", 200)
     username = external_id or email
     if not username:
-        raise ApiError(400, "INVALID_PARAMETER", "sso token needs externalId or email")
+        raise InvalidInput("INVALID_PARAMETER", "sso token needs externalId or email")
     if len(username) > 200:
-        raise ApiError(400, "INVALID_PARAMETER", "sso token username (email) is longer than 200 characters")
+        raise InvalidInput("INVALID_PARAMETER", "sso token username (email) is longer than 200 characters")
     # The partner says which state the user logs in with; anything but Enable is a refusal.
     if (_claim_text(claims, "state", 20) or "Enable") != "Enable":
-        raise ApiError(403, "ACCOUNT_DISABLED", "this account is disabled")
+        raise NotPermitted("ACCOUNT_DISABLED", "this account is disabled")
     role = _role_for(tenant, claims)
     user = find_user(session, tenant.id, username)
     if user is None:
@@ -119,17 +119,17 @@ def _user_for(session: Session, tenant: Tenant, claims: dict[str, Any]) -> User:
     elif role is not None:
         user.role = role  # the partner system is where the tenant manages its SSO users' roles
     if user.status != "Enable":
-        raise ApiError(403, "ACCOUNT_DISABLED", "this account is disabled")
+        raise NotPermitted("ACCOUNT_DISABLED", "this account is disabled")
     return user
 
 
 def sso_login(session: Session, tenant_id: int, token: str, return_to: str | None) -> SsoLogin:
     tenant = session.get(Tenant, tenant_id)
     if tenant is None or not tenant.sso_secret:
-        raise ApiError(400, "SSO_NOT_CONFIGURED", f"single sign-on is not configured for tenant {tenant_id}")
+        raise InvalidInput("SSO_NOT_CONFIGURED", f"single sign-on is not configured for tenant {tenant_id}")
     claims = _verify(token, tenant.sso_secret)
     if tenant.status != "Enable":
-        raise ApiError(403, "ACCOUNT_DISABLED", "this tenant is disabled")
+        raise NotPermitted("ACCOUNT_DISABLED", "this tenant is disabled")
     jti = _claim_text(claims, "jti", 200)
     if not jti:
         raise _reject("sso token has no jti")

@@ -6,9 +6,9 @@ from typing import Annotated
 
 import typer
 
-from huida.api.errors import ApiError
 from huida.auth.service import create_tenant, create_user
 from huida.cli.base import DbOption, app, console, fail, open_context
+from huida.errors import DomainError, NotFound
 
 tenant_app = typer.Typer(help="Manage tenants.", no_args_is_help=True)
 user_app = typer.Typer(help="Manage users.", no_args_is_help=True)
@@ -29,7 +29,7 @@ def tenant_create(
         with ctx.db.session() as session:
             created = create_tenant(session, name, admin_email, admin_password)
             tenant_id, user_id = created.tenant.id, created.admin.id
-    except ApiError as exc:
+    except DomainError as exc:
         raise fail(exc.description) from exc
     console.print(f"tenant id: {tenant_id}")
     console.print(f"admin user id: {user_id}")
@@ -55,11 +55,11 @@ def user_create(
     try:
         with ctx.db.session() as session:
             if session.get(Tenant, tenant) is None:
-                raise ApiError(404, "TENANT_NOT_FOUND", f"tenant not found: {tenant}")
+                raise NotFound("TENANT_NOT_FOUND", f"tenant not found: {tenant}")
             user = create_user(session, tenant, username, secret, role=role,
                                email=username if "@" in username else None)
             user_id = user.id
-    except ApiError as exc:
+    except DomainError as exc:
         raise fail(exc.description) from exc
     console.print(f"user id: {user_id}")
     if not password:

@@ -5,17 +5,19 @@ from __future__ import annotations
 import getpass
 import json
 from dataclasses import dataclass, field
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.markup import escape
 from rich.table import Table
 
-from huida.api.errors import ApiError
 from huida.cli.base import DbOption, app, check_optional_features, console, fail, open_context
 from huida.cli.chat_view import Choice, chat_view, pick
+from huida.conversation import easemob
 from huida.conversation.hittest import hit_test
+from huida.conversation.reply import Reply
 from huida.conversation.service import AskRequest, ConversationService, conversation_service
+from huida.errors import DomainError
 
 
 @dataclass
@@ -43,16 +45,17 @@ class Chat:
         request = AskRequest(tenant_id=self.tenant, robot_id=self.robot, user_id=self.user, question=question,
                              type="MENU_CLICK" if knowledge_id else "TEXT", knowledge_id=knowledge_id,
                              origin_type="cli", channel="cli")
-        entity = self.service.ask(request).entity
+        reply = self.service.ask(request)
+        links = easemob.links(self.service.ctx, self.tenant)
         if self.as_json:
-            console.print_json(json.dumps(entity, ensure_ascii=False))
+            console.print_json(json.dumps(easemob.entity(reply, links), ensure_ascii=False))
             return
-        self._show(entity)
+        self._show(reply, links)
         if self.explain and question:
-            self._explain(entity, question)
+            self._explain(reply, question)
 
-    def _show(self, entity: dict[str, Any]) -> None:
-        view = chat_view(entity["content"])
+    def _show(self, reply: Reply, links: easemob.Links) -> None:
+        view = chat_view(reply.content, links)
         self.choices = view.choices
         first, *rest = view.lines or [""]
         console.print(f"[bold green]robot>[/bold green] {escape(first)}")
@@ -61,8 +64,8 @@ class Chat:
         for number, choice in enumerate(view.choices, 1):
             console.print(f"       [bold]{number}.[/bold] {escape(choice.label)}")
 
-    def _explain(self, entity: dict[str, Any], question: str) -> None:
-        console.print(f"[dim]{entity['answerType']} · {entity['answerSource']} · {entity['subType']}[/dim]")
+    def _explain(self, reply: Reply, question: str) -> None:
+        console.print(f"[dim]{reply.answer_type} · {reply.answer_source} · {reply.sub_type}[/dim]")
         candidates = hit_test(self.service, self.tenant, self.robot, question, 3)["candidates"]
         if candidates:
             table = Table("score", "rule", "matched question", title="top candidates", title_justify="left")
@@ -100,5 +103,5 @@ def ask(
             if not line.strip():
                 break
             chat.say(line)
-    except ApiError as exc:
+    except DomainError as exc:
         raise fail(exc.description) from exc

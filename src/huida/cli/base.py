@@ -25,8 +25,17 @@ def settings_for(db: str | None) -> Settings:
     return load_settings().with_overrides(database_url=db)
 
 
+def start_context(settings: Settings) -> AppContext:
+    """A command's AppContext, after what every process that may store messages installs: their search
+    terms written in the same transaction (huida.reading.indexing)."""
+    from huida.reading.indexing import install_search_index  # here: `huida --help` need not load reading
+
+    install_search_index()
+    return build_context(settings)
+
+
 def open_context(db: str | None) -> AppContext:
-    return build_context(settings_for(db))
+    return start_context(settings_for(db))
 
 
 def setup_logging(level: int = logging.INFO) -> None:
@@ -39,7 +48,7 @@ def setup_logging(level: int = logging.INFO) -> None:
 def check_optional_features() -> None:
     """Load what the environment configures (the dense model) now, so that a missing extra or model is one
     line at start-up rather than a traceback at the first question (raises OptionalFeatureError)."""
-    from huida.conversation.knowledge import process_embedder
+    from huida.conversation.snapshots import process_embedder
 
     process_embedder()
 

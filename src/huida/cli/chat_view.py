@@ -6,9 +6,11 @@ button); typing a choice's number in the chat clicks it, as a visitor clicks a b
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+
+from huida.conversation import reply as r
+from huida.conversation.easemob import Links
 
 
 @dataclass(frozen=True)
@@ -23,66 +25,66 @@ class ChatView:
     choices: list[Choice] = field(default_factory=list)
 
 
-def _text(content: dict[str, Any], view: ChatView) -> None:
-    view.lines.append(str(content.get("msg", "")))
+def _choices(items: Sequence[r.Choice], view: ChatView) -> None:
+    view.choices.extend(Choice(item.text or item.knowledge_id, item.knowledge_id) for item in items)
 
 
-def _choices(content: dict[str, Any], view: ChatView) -> None:
-    title = content.get("title") or content.get("titile")
-    if title:
-        view.lines.append(str(title))
-    view.choices.extend(Choice(str(item.get("text") or item["knowledgeId"]), str(item["knowledgeId"]))
-                        for item in content.get("texts", []))
+def _text(part: r.Text, view: ChatView) -> None:
+    view.lines.append(part.text)
+    if part.transfer is not None:  # the "转人工" button under the text
+        _choices([part.transfer], view)
 
 
-def _image(content: dict[str, Any], view: ChatView) -> None:
-    view.lines.append(f"[图片 image] {content.get('filename') or ''} {content.get('url') or ''}".rstrip())
+def _menu(part: r.Menu | r.Recommendations, view: ChatView) -> None:
+    if part.title:
+        view.lines.append(part.title)
+    _choices(part.items + ((part.transfer,) if isinstance(part, r.Menu) and part.transfer else ()), view)
 
 
-def _news(content: dict[str, Any], view: ChatView) -> None:
-    for article in content.get("articles", []):
-        link = article.get("url") or article.get("htmlUrl") or ""
-        view.lines.append(f"[文章 article] {article.get('title', '')} {link}".rstrip())
-        if article.get("digest"):
-            view.lines.append(f"    {article['digest']}")
+def _image(part: r.Image, view: ChatView, links: Links) -> None:
+    where = links.media(part.media_id) if part.found else ""
+    view.lines.append(f"[图片 image] {part.filename or ''} {where}".rstrip())
 
 
-def _human(content: dict[str, Any], view: ChatView) -> None:
-    if content.get("enableTransferPrompt", True) and content.get("transferPrompt"):
-        view.lines.append(str(content["transferPrompt"]))
+def _articles(part: r.Articles, view: ChatView, links: Links) -> None:
+    for article in part.articles:
+        view.lines.append(f"[文章 article] {article.title} {links.article(article.id)}".rstrip())
+        if article.digest:
+            view.lines.append(f"    {article.digest}")
+
+
+def _handover(part: r.Handover, view: ChatView) -> None:
+    if part.show_prompt and part.prompt:
+        view.lines.append(part.prompt)
     view.lines.append("— 正在为您转接人工客服 (handed over to a person) —")
 
 
-def _link(label: str) -> Callable[[dict[str, Any], ChatView], None]:
-    def show(content: dict[str, Any], view: ChatView) -> None:
-        view.lines.append(f"[{label}] {content.get('url') or ''}".rstrip())
-
-    return show
-
-
-_BY_TYPE: dict[str, Callable[[dict[str, Any], ChatView], None]] = {
-    "txt": _text,
-    "menu": _choices,
-    "recommend": _choices,
-    "img": _image,
-    "news": _news,
-    "human": _human,
-    "video": _link("视频 video"),
-    "audio": _link("音频 audio"),
-}
+def _media(part: r.Media, view: ChatView, links: Links) -> None:
+    label = {"video": "视频 video", "audio": "音频 audio"}[part.kind]
+    url = links.media(part.media_id) if part.media_id else part.url
+    view.lines.append(f"[{label}] {url or ''}".rstrip())
 
 
-def chat_view(content: dict[str, Any]) -> ChatView:
-    """The lines and choices of one answer's content (seed 004 §1.5 shapes)."""
-    view = ChatView()
-    show = _BY_TYPE.get(str(content.get("type")))
-    if show is None:
-        view.lines.append(f"[{content.get('type')}]")
+def _show(part: r.Part, view: ChatView, links: Links) -> None:
+    if isinstance(part, r.Text):
+        _text(part, view)
+    elif isinstance(part, r.Menu | r.Recommendations):
+        _menu(part, view)
+    elif isinstance(part, r.Image):
+        _image(part, view, links)
+    elif isinstance(part, r.Articles):
+        _articles(part, view, links)
+    elif isinstance(part, r.Handover):
+        _handover(part, view)
     else:
-        show(content, view)
-    if content.get("transferToHumanId"):  # the default reply's "转人工" button
-        label = content.get("suggestionTransferToHumanLabel") or "转人工"
-        view.choices.append(Choice(str(label), str(content["transferToHumanId"])))
+        _media(part, view, links)
+
+
+def chat_view(content: r.Content, links: Links) -> ChatView:
+    """The lines and choices of one answer's content."""
+    view = ChatView()
+    for part in r.parts(content):
+        _show(part, view, links)
     return view
 
 

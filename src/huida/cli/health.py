@@ -10,11 +10,11 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from huida.api.errors import ApiError
 from huida.cli.base import DbOption, app, check_optional_features, console, fail, open_context
 from huida.conversation.service import ConversationService
+from huida.errors import DomainError
+from huida.evaluation.health import robot_health
 from huida.knowledge.health import DEFAULT_DAYS, LIST_CAP
-from huida.knowledge.health_service import robot_health
 
 
 def _when(ms: int | None) -> str:
@@ -95,7 +95,7 @@ def health(
     try:
         with console.status("searching every question of the robot ..."):
             report = robot_health(service, tenant, robot, days=days, limit=limit)
-    except ApiError as exc:
+    except DomainError as exc:
         raise fail(exc.description) from exc
     finally:
         for stop in reversed(ctx.shutdown):

@@ -13,8 +13,8 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from huida.api.errors import ApiError
 from huida.cli.base import DbOption, app, console, err_console, fail, open_context
+from huida.errors import DomainError
 from huida.knowledge.importexport.formats import FORMATS, Format, detect_format, format_named
 from huida.knowledge.importexport.service import MODES, ImportResult, export_rules, import_rules
 from huida.robots.service import get_robot
@@ -56,7 +56,7 @@ def _notes(result: ImportResult) -> None:
         console.print(f"  ... and {len(result.conflicts) - MAX_NOTES} more conflicts")
 
 
-def _report(exc: ApiError) -> typer.Exit:
+def _report(exc: DomainError) -> typer.Exit:
     errors = (exc.entity or {}).get("errors") if isinstance(exc.entity, dict) else None
     if errors:
         err_console.print(_error_table(errors))
@@ -91,7 +91,7 @@ def import_command(
                 get_robot(session, tenant, robot)
                 fmt = detect_format(format_name, file.name, None, data)
                 result = import_rules(session, tenant, robot, data, fmt, mode, progress=advance)
-    except ApiError as exc:
+    except DomainError as exc:
         raise _report(exc) from exc
     finally:
         ctx.db.dispose()
@@ -123,7 +123,7 @@ def export_command(
         with ctx.db.read() as session:
             get_robot(session, tenant, robot)
             data = export_rules(session, robot, fmt)
-    except ApiError as exc:
+    except DomainError as exc:
         raise fail(exc.description) from exc
     finally:
         ctx.db.dispose()

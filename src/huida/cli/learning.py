@@ -9,8 +9,8 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from huida.api.errors import ApiError
 from huida.cli.base import DbOption, app, check_optional_features, console, fail, open_context
+from huida.errors import DomainError
 from huida.evaluation.service import evaluate_files, report_dict
 from huida.learning.training import train_pairs
 from huida.robots.service import get_robot
@@ -51,7 +51,7 @@ def eval_command(
     try:
         with console.status("building the scratch robot and asking every query ..."):
             report, view = evaluate_files(kb, queries, pairs=pairs)
-    except ApiError as exc:
+    except DomainError as exc:
         raise fail(exc.description) from exc
     body = report_dict(report, view)
     if as_json:
@@ -75,6 +75,6 @@ def train(
         with console.status(f"learning from {pairs.name} ..."), ctx.db.session() as session:
             get_robot(session, tenant, robot)
             count = train_pairs(session, robot, pairs)
-    except ApiError as exc:
+    except DomainError as exc:
         raise fail(exc.description) from exc
     console.print(f"learned from {count} labelled pairs; robot {robot} rebuilds its matcher with them")

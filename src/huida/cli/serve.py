@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from huida.cli.base import DbOption, app, check_optional_features, console, settings_for, setup_logging
+from huida.cli.base import DbOption, app, check_optional_features, console, settings_for, setup_logging, start_context
 
 
 @app.command()
@@ -21,13 +21,12 @@ def serve(
     import uvicorn
 
     from huida.app import create_app
-    from huida.context import build_context
     from huida.demo.seed import ensure_demo
 
     setup_logging()
     check_optional_features()
     settings = settings_for(db)
-    ctx = build_context(settings)
+    ctx = start_context(settings)
     demo = ensure_demo(ctx)
     base = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}"
     if demo is not None:

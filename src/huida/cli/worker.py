@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from huida.cli.base import DbOption, app, check_optional_features, console, settings_for, setup_logging
+from huida.cli.base import DbOption, app, check_optional_features, console, settings_for, setup_logging, start_context
 
 
 @app.command()
@@ -18,13 +18,12 @@ def worker(
     = None,
 ) -> None:
     """Run background jobs (webhook deliveries, ...) until SIGTERM or Ctrl-C; running jobs finish first."""
-    from huida.context import build_context
     from huida.jobs.worker import Worker
 
     setup_logging()
     check_optional_features()
-    ctx = build_context(settings_for(db))
-    runner = Worker(ctx.db, ctx.settings, concurrency=concurrency)
+    ctx = start_context(settings_for(db))
+    runner = Worker(ctx, concurrency=concurrency)
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: runner.request_stop())
     console.print(f"huida worker {runner.id}: {runner.concurrency} at once, job types: {', '.join(runner.types)}")

@@ -7,23 +7,25 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
-from huida.api.errors import not_found
+from huida.conversation.easemob import Links
 from huida.conversation.models import ChatSession, Message
+from huida.conversation.stored import seed_content
+from huida.errors import not_found
 
 
-def _doc(answer: Message, question: Message | None, chat: ChatSession) -> dict[str, Any]:
+def _doc(answer: Message, question: Message | None, chat: ChatSession, links: Links) -> dict[str, Any]:
     return {
         "docId": question.id if question else answer.id, "msgId": answer.id, "tenantId": chat.tenant_id,
         "userId": chat.user_id, "robotId": chat.robot_id, "knowledgeId": answer.knowledge_id,
         "questionType": answer.question_type or "TEXT", "question": question.text if question else "",
         "sessionId": chat.id, "answerMediaType": answer.media_type, "answerSourceType": answer.answer_source,
-        "robotResponseBody": answer.body, "answerMatchType": answer.answer_type,
+        "robotResponseBody": seed_content(answer, links), "answerMatchType": answer.answer_type,
         "createDateTime": answer.created_at, "timestamp": answer.created_at,
     }
 
 
 def playback(db: Session, tenant_id: int, robot_id: str, session_id: str, page: int,
-             size: int) -> tuple[list[dict[str, Any]], int]:
+             size: int, links: Links) -> tuple[list[dict[str, Any]], int]:
     chat = db.scalar(select(ChatSession).where(ChatSession.id == session_id, ChatSession.tenant_id == tenant_id,
                                                ChatSession.robot_id == robot_id))
     if chat is None:
@@ -36,4 +38,4 @@ def playback(db: Session, tenant_id: int, robot_id: str, session_id: str, page: 
         .where(Message.session_id == chat.id, Message.role == "robot")
         .order_by(Message.seq.desc()).offset(page * size).limit(size)
     ).all()
-    return [_doc(answer, q, chat) for answer, q in rows], total
+    return [_doc(answer, q, chat, links) for answer, q in rows], total

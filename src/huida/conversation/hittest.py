@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from huida.conversation.knowledge import expected_view, signal_views
 from huida.conversation.service import ConversationService
+from huida.conversation.snapshots import expected_view, signal_views
 from huida.db import now_ms
 from huida.engine.dialogue.policy import decide
 from huida.engine.text import normalize

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, ForeignKey, Index, String, Text, UniqueConstraint, event
-from sqlalchemy.orm import Mapped, Mapper, mapped_column
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
 
 from huida.db import Base, new_id, now_ms
 
@@ -69,11 +69,3 @@ class Message(Base):
     # with the same key returns the first answer instead of answering again.
     dedupe_key: Mapped[str | None] = mapped_column(String(200), default=None)
     created_at: Mapped[int] = mapped_column(default=now_ms)
-
-
-@event.listens_for(Message, "after_insert")
-def _index_for_search(_mapper: Mapper[Message], connection: Connection, message: Message) -> None:
-    """Every stored message gets its search terms in the same transaction, whoever writes it (issue 7)."""
-    from huida.reading.indexing import index_message  # imported late: reading imports this module
-
-    index_message(connection, message)

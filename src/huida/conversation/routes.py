@@ -7,14 +7,17 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from huida.api.deps import Agent, Caller, Ctx, PageNumber
+from huida.api.deps import Ctx, PageNumber
 from huida.api.envelope import ok, page
-from huida.api.errors import bad_request
+from huida.api.pathids import check_body_ids
+from huida.auth.deps import Agent, Caller
+from huida.conversation import easemob
 from huida.conversation.history import playback
 from huida.conversation.hittest import hit_test
 from huida.conversation.receipts import confirm_transfer
 from huida.conversation.service import AskRequest, conversation_service
-from huida.conversation.welcome import welcome_entity
+from huida.conversation.welcome import greeting_for
+from huida.errors import bad_request
 from huida.robots.service import get_robot
 
 router = APIRouter(tags=["conversation"])
@@ -51,26 +54,16 @@ class AskBody(BaseModel):
         return value
 
 
-def _check_path(body: AskBody | None, tenant_id: int, robot_id: str) -> None:
-    """Body copies of the path ids, when sent, must agree with the path."""
-    if body is None:
-        return
-    if body.tenantId is not None and body.tenantId != tenant_id:
-        raise bad_request("tenantId in the body does not match the path")
-    if body.robotId and body.robotId != robot_id:
-        raise bad_request("robotId in the body does not match the path")
-
-
 @router.post(ROBOT + "/ask")
 def ask(tenantId: int, robotId: str, body: AskBody, caller: Agent, ctx: Ctx) -> dict[str, Any]:
-    _check_path(body, tenantId, robotId)
+    check_body_ids(body, tenantId, robotId)
     if body.type == "TEXT" and body.question is None and not body.knowledgeId:
         raise bad_request("question is required for TEXT")
     request = AskRequest(
         tenant_id=tenantId, robot_id=robotId, user_id=body.userId, question=body.question or "", type=body.type,
         knowledge_id=body.knowledgeId, origin_type=body.originType, strategy_data=body.strategyTransData,
     )
-    return ok(conversation_service(ctx).ask(request).entity)
+    return ok(easemob.entity(conversation_service(ctx).ask(request), easemob.links(ctx, tenantId)))
 
 
 class WelcomeBody(BaseModel):
@@ -81,7 +74,8 @@ class WelcomeBody(BaseModel):
 
 def _welcome(tenantId: int, robotId: str, body: WelcomeBody | None, ctx: Ctx) -> dict[str, Any]:
     body = body or WelcomeBody()
-    return ok(welcome_entity(conversation_service(ctx), tenantId, robotId, body.strategyTransData, body.originType))
+    greeting = greeting_for(conversation_service(ctx), tenantId, robotId, body.strategyTransData, body.originType)
+    return ok(easemob.welcome_entity(greeting, easemob.links(ctx, tenantId)))
 
 
 @router.post(ROBOT + "/visitor-welcome")
@@ -107,10 +101,11 @@ class TransferReceipt(BaseModel):
 @router.post(ROBOT + "/transfer-human-confirmation")
 def transfer_confirmation(tenantId: int, robotId: str, body: TransferReceipt, caller: Agent,
                           ctx: Ctx) -> dict[str, Any]:
+    """§1.6: `true` when taken, `false` (200 as well) when the ids name no transfer answer of this robot."""
     with ctx.db.session() as session:
         get_robot(session, tenantId, robotId)
-        confirm_transfer(session, tenantId, robotId, body.sessionId, body.msgId, body.result, body.accessId)
-    return ok(True)
+        taken = confirm_transfer(session, tenantId, robotId, body.sessionId, body.msgId, body.result, body.accessId)
+    return ok(taken)
 
 
 class HitTestBody(BaseModel):
@@ -131,5 +126,6 @@ def history(tenantId: int, robotId: str, caller: Caller, ctx: Ctx,
             size: Annotated[int, Query(ge=1, le=500)] = 20) -> dict[str, Any]:
     with ctx.db.read() as session:
         get_robot(session, tenantId, robotId)
-        docs, total = playback(session, tenantId, robotId, sessionId, page_number, size)
+        docs, total = playback(session, tenantId, robotId, sessionId, page_number, size,
+                               easemob.links(ctx, tenantId))
     return page(docs, number=page_number, size=size, total=total)

@@ -1,8 +1,9 @@
 """The conversation service: the one way in for a question, whatever the channel.
 
-The open API, Feishu, the Aily-style sessions and the web widget all call `ConversationService.ask`.
-It reads the robot and its knowledge snapshot, asks the pure dialogue policy for a decision, renders
-the answer in the seed's shape and stores the question and the reply, all in one transaction.
+The open API, Feishu, the Aily-style sessions and the `huida ask` chat all call `ConversationService.ask`.
+It reads the robot and its knowledge snapshot, asks the pure dialogue policy for a decision, composes the
+typed reply (conversation/reply.py) and stores the question and the reply, all in one transaction. What it
+returns is that typed reply; each API renders it at its edge (conversation/easemob.py for the open API).
 """
 
 from __future__ import annotations
@@ -17,24 +18,26 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from huida.api.errors import ApiError, bad_request
 from huida.context import AppContext
-from huida.conversation.knowledge import CalibrationTarget, KnowledgeCache, RobotKnowledge
+from huida.conversation import reply as r
+from huida.conversation.compose import Composer, article_lookup, image_lookup
+from huida.conversation.easemob import content_type
+from huida.conversation.events import emit_transfer_human
 from huida.conversation.models import ChatSession, Message
-from huida.conversation.render import Renderer, media_type, plain_text
 from huida.conversation.sessions import RECENT_KEPT, Visitor, open_session
+from huida.conversation.snapshots import CalibrationTarget, KnowledgeCache, RobotKnowledge
+from huida.conversation.stored import content_body, reply_extra, reply_of
 from huida.db import new_id, now_ms
 from huida.engine.dialogue import types as t
-from huida.engine.dialogue.policy import decide, match_verdict
+from huida.engine.dialogue.policy import decide
 from huida.engine.strategies import StrategyContext, StrategyError, context_from_trans_data
 from huida.engine.text import normalize
-from huida.feedback.events import emit_transfer_human  # issue 5: webhook events
+from huida.errors import NotFound, bad_request
 from huida.knowledge.models import Rule
 from huida.learning.service import record_pair
-from huida.materials.views import article_views, media_view
 from huida.robots.models import Robot
 from huida.robots.service import get_robot
-from huida.robots.settings import RobotSettings, effective_small_talk, resolve_settings
+from huida.robots.settings import DEFAULT_HUMAN_KEYWORDS, RobotSettings, effective_small_talk, resolve_settings
 
 RULE_SOURCES = (t.SOURCE_RULE, t.SOURCE_MENU)
 
@@ -57,22 +60,12 @@ class AskRequest:
     chat_type: str = "p2p"
     extra: dict[str, Any] = field(default_factory=dict)  # stored on the visitor message (channel ids)
     dedupe_key: str | None = None  # the channel's message id: the same key twice answers once
+    # "now": a handover emits transfer-human with the answer; "channel": the channel emits it itself once its
+    # message reached the visitor (conversation.events.emit_transfer_human with its own ids).
+    handover_event: str = "now"
     # Answer a visitor message stored earlier instead of storing a new one (an Aily-style message is posted,
     # then a run answers it); asking again for the same message returns its first answer.
     question_id: str | None = None
-
-
-@dataclass(frozen=True)
-class AskResult:
-    entity: dict[str, Any]
-    decision: t.Decision | None  # None when the answer is a replay of an earlier ask with the same key
-    session_id: str
-    question_id: str
-    answer_id: str
-
-    @property
-    def replayed(self) -> bool:
-        return self.decision is None
 
 
 @dataclass(frozen=True)
@@ -101,6 +94,7 @@ class RobotView:
         return t.PolicyConfig(
             answer_threshold=answer, recommend_threshold=recommend, recommend_max=s.recommendMax,
             repeat_limit=s.repeatLimit, human_keywords=tuple(s.humanKeywords), sensitive_words=tuple(s.sensitiveWords),
+            custom_human_keywords=tuple(k for k in s.humanKeywords if k not in DEFAULT_HUMAN_KEYWORDS),
             negative_sentiment=s.negativeSentimentEnabled,
             small_talk=_small_talk(s),
         )
@@ -144,33 +138,30 @@ class ConversationService:
         knowledge = self.cache.get(robot_id, robot.knowledge_version, target)
         return RobotView(robot, settings, knowledge)
 
-    def renderer(self, session: Session, view: RobotView) -> Renderer:
+    def composer(self, session: Session, view: RobotView) -> Composer:
         tenant_id = view.robot.tenant_id
 
         def rule_text(rule_id: str) -> str | None:
             rule = view.knowledge.rule(rule_id)
             return rule.standard_question if rule else None
 
-        return Renderer(
-            settings=view.settings, tenant_id=tenant_id, rule_text=rule_text,
-            media=lambda media_id: media_view(session, tenant_id, media_id),
-            articles=lambda ids: article_views(session, tenant_id, ids), new_id=new_id,
-        )
+        return Composer(settings=view.settings, rule_text=rule_text, image=image_lookup(session, tenant_id),
+                        articles=article_lookup(session, tenant_id), new_id=new_id)
 
     # -- asking ------------------------------------------------------------------------------------
     def _turn(self, request: AskRequest, view: RobotView) -> t.Turn:
         knowledge_id = (request.knowledge_id or "").strip() or None
         kind = request.type
         if knowledge_id:
-            is_button = knowledge_id.startswith((t.MENU_TRANSFER_PREFIX, t.DEFAULT_TRANSFER_PREFIX))
+            is_button = knowledge_id.startswith(t.TRANSFER_PREFIXES)
             if not is_button and view.knowledge.rule(knowledge_id) is None:
-                raise ApiError(404, "KNOWLEDGE_NOT_FOUND", f"knowledgeId not found: {knowledge_id}")
+                raise NotFound("KNOWLEDGE_NOT_FOUND", f"knowledgeId not found: {knowledge_id}")
             kind = "MENU_CLICK"  # §1.4: a knowledgeId means the visitor used a menu item
         elif kind == "MENU_CLICK":
             raise bad_request("knowledgeId is required for MENU_CLICK")
         return t.Turn(kind, request.question or "", knowledge_id)
 
-    def ask(self, request: AskRequest) -> AskResult:
+    def ask(self, request: AskRequest) -> r.Reply:
         """Answers one turn; a turn whose dedupe key was seen before gets the stored answer again."""
         if request.question_id and (earlier := self._replay_question(request.question_id)):
             return earlier
@@ -184,33 +175,29 @@ class ConversationService:
                 return earlier
             raise
 
-    def replay(self, robot_id: str, dedupe_key: str) -> AskResult | None:
+    def replay(self, robot_id: str, dedupe_key: str) -> r.Reply | None:
         with self.ctx.db.read() as session:
             question = session.scalar(select(Message).where(Message.robot_id == robot_id,
                                                             Message.dedupe_key == dedupe_key))
             answer = question and session.scalar(select(Message).where(Message.reply_to == question.id))
-            if question is None or answer is None:
-                return None
-            return AskResult(answer.extra["entity"], None, question.session_id, question.id, answer.id)
+            return reply_of(answer) if question is not None and answer is not None else None
 
-    def _replay_question(self, question_id: str) -> AskResult | None:
+    def _replay_question(self, question_id: str) -> r.Reply | None:
         with self.ctx.db.read() as session:
             answer = session.scalar(select(Message).where(Message.reply_to == question_id).order_by(Message.seq))
-            if answer is None:
-                return None
-            return AskResult(answer.extra["entity"], None, answer.session_id, question_id, answer.id)
+            return reply_of(answer) if answer is not None else None
 
     def _stored_question(self, session: Session, request: AskRequest) -> tuple[ChatSession, Message]:
         question = session.scalar(select(Message).where(Message.id == request.question_id, Message.role == "visitor",
                                                         Message.robot_id == request.robot_id))
         if question is None:
-            raise ApiError(404, "MESSAGE_NOT_FOUND", f"message not found: {request.question_id}")
+            raise NotFound("MESSAGE_NOT_FOUND", f"message not found: {request.question_id}")
         # Locked like open_session locks: one answer at a time per conversation.
         chat = session.scalar(select(ChatSession).where(ChatSession.id == question.session_id).with_for_update())
         assert chat is not None
         return chat, question
 
-    def _ask(self, request: AskRequest) -> AskResult:
+    def _ask(self, request: AskRequest) -> r.Reply:
         view = self.robot_view(request.tenant_id, request.robot_id)
         turn = self._turn(request, view)
         context = strategy_context(view.settings, request.strategy_data, request.origin_type)
@@ -223,29 +210,29 @@ class ConversationService:
                 chat, stored = self._stored_question(session, request)
                 earlier = session.scalar(select(Message).where(Message.reply_to == stored.id).order_by(Message.seq))
                 if earlier is not None:  # answered meanwhile by a concurrent ask
-                    return AskResult(earlier.extra["entity"], None, chat.id, stored.id, earlier.id)
+                    return reply_of(earlier)
             else:
                 chat, _closed = open_session(session, visitor, now, view.settings.sessionTimeoutMinutes * 60_000)
             normalized = normalize(turn.question)
             situation = t.Situation(turn, normalized, session_view(chat), view.config(), view.knowledge, context, now)
             decision = decide(situation)
-            content = self.renderer(session, view).content(decision)
+            content = self.composer(session, view).content(decision)
             question_text = turn.question or _clicked_text(chat, turn, view)
             question, answer = self._store(session, chat, request, turn, question_text, decision, content, now,
                                            stored)
             if _learn_from_click(session, chat, turn, request.robot_id):
                 self.cache.schedule_refresh(request.robot_id)
             _remember(chat, normalized, turn, decision, content, now)
-            if decision.transfer:  # issue 5: the transfer-human webhook event, in this transaction
+            if decision.transfer and request.handover_event == "now":  # the webhook event, in this transaction
                 emit_transfer_human(session, chat, question, answer)
             if decision.rule is not None and decision.answer_source in RULE_SOURCES and decision.answer is not None:
                 _count_hit(session, request.robot_id, decision.rule.rule_id, now)
-            entity = self._entity(request, view, chat, question_text, decision, content, answer.id)
-            answer.extra = {"entity": entity}
-            return AskResult(entity, decision, chat.id, question.id, answer.id)
+            reply = _reply(request, view, chat, question, answer, decision, content)
+            answer.extra = {"reply": reply_extra(reply)}
+            return reply
 
     def _store(self, session: Session, chat: ChatSession, request: AskRequest, turn: t.Turn, question_text: str,
-               decision: t.Decision, content: dict[str, Any], now: int,
+               decision: t.Decision, content: r.Content, now: int,
                stored: Message | None = None) -> tuple[Message, Message]:
         question = stored or Message(
             session_id=chat.id, tenant_id=request.tenant_id, robot_id=request.robot_id, role="visitor",
@@ -258,7 +245,7 @@ class ConversationService:
         answer = Message(
             session_id=chat.id, tenant_id=request.tenant_id, robot_id=request.robot_id, role="robot",
             sender_id=request.robot_id, reply_to=question.id, question_type=turn.kind, knowledge_id=turn.knowledge_id,
-            text=plain_text(content), body=content, media_type=media_type(content),
+            text=r.plain_text(content), body=content_body(content), media_type=content_type(content),
             answer_type=decision.answer_type, answer_source=decision.answer_source, sub_type=decision.sub_type,
             rule_id=decision.rule.rule_id if decision.rule else None,
             answer_id=decision.answer.id if decision.answer else None, score=decision.score, created_at=now,
@@ -267,29 +254,19 @@ class ConversationService:
         session.flush()
         return question, answer
 
-    def _entity(self, request: AskRequest, view: RobotView, chat: ChatSession, question: str, decision: t.Decision,
-                content: dict[str, Any], msg_id: str) -> dict[str, Any]:
-        rule = decision.rule
-        from_rule = rule is not None and decision.answer is not None
-        return {
-            "msgId": msg_id, "userId": request.user_id, "tenantId": request.tenant_id, "question": question,
-            "tag": None, "answerType": decision.answer_type, "answerSource": decision.answer_source,
-            "content": content, "dlgFinished": False, "sessionId": chat.id,
-            "satisfactionCommentInvitation": bool(from_rule and view.settings.satisfactionInvitation),
-            "multiTurnDialogueId": "", "multiTurnDialogueStarted": False, "multiTurnDialogueFinished": False,
-            "resourceId": rule.rule_id if from_rule else None,
-            "resourceName": rule.standard_question if from_rule else None,
-            "resourceType": "RULE" if from_rule else None,
-            "answerId": decision.answer.id if decision.answer else None,
-            "subType": decision.sub_type, "domain": _domain(decision), "intention": None, "robotIntent": None,
-            "sentimentLabels": list(decision.sentiment_labels),
-        }
 
-
-def _domain(decision: t.Decision) -> str | None:
-    if decision.rule is not None:
-        return "_new_faq_"
-    return "_default_dm_" if decision.answer_type == t.DEFAULT else None
+def _reply(request: AskRequest, view: RobotView, chat: ChatSession, question: Message, answer: Message,
+           decision: t.Decision, content: r.Content) -> r.Reply:
+    rule = decision.rule if decision.answer is not None else None
+    return r.Reply(
+        msg_id=answer.id, session_id=chat.id, question_id=question.id, tenant_id=request.tenant_id,
+        robot_id=request.robot_id, user_id=request.user_id, question=request.question,
+        answer_type=decision.answer_type, answer_source=decision.answer_source, sub_type=decision.sub_type,
+        content=content, rule_id=rule.rule_id if rule else None, rule_question=rule.standard_question if rule else None,
+        answer_id=decision.answer.id if decision.answer else None,
+        satisfaction_invitation=bool(rule and view.settings.satisfactionInvitation),
+        sentiment_labels=decision.sentiment_labels, handover=decision.transfer,
+    )
 
 
 def _clicked_text(chat: ChatSession, turn: t.Turn, view: RobotView) -> str:
@@ -301,18 +278,18 @@ def _clicked_text(chat: ChatSession, turn: t.Turn, view: RobotView) -> str:
     return rule.standard_question if rule else ""
 
 
-def _remember(chat: ChatSession, normalized: str, turn: t.Turn, decision: t.Decision, content: dict[str, Any],
+def _remember(chat: ChatSession, normalized: str, turn: t.Turn, decision: t.Decision, content: r.Content,
               now: int) -> None:
     state = dict(chat.state or {})
     if turn.kind == "TEXT":
         state["recent"] = [*state.get("recent", []), normalized][-RECENT_KEPT:]
-    kind = content.get("type")
     # §1.4.2: only the menu of the last answer can be typed instead of clicked.
-    if kind in ("menu", "recommend"):
-        state["menu"] = [[item["knowledgeId"], item["text"]] for item in content.get("texts", [])]
+    if isinstance(content, r.Menu | r.Recommendations):
+        shown = content.items + ((content.transfer,) if isinstance(content, r.Menu) and content.transfer else ())
+        state["menu"] = [[item.knowledge_id, item.text] for item in shown]
     else:
         state.pop("menu", None)
-    if kind == "recommend":
+    if isinstance(content, r.Recommendations):
         state["recommendedFor"] = turn.question
     else:
         state.pop("recommendedFor", None)
@@ -346,7 +323,3 @@ def conversation_service(ctx: AppContext) -> ConversationService:
     if service is None:
         service = ctx.services.setdefault("conversation", ConversationService(ctx))
     return service
-
-
-def verdict_for(view: RobotView, top_score: float | None) -> str:
-    return match_verdict(top_score, view.config())

@@ -8,8 +8,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from huida.conversation.events import emit_session_closed  # issue 5: webhook events
 from huida.conversation.models import ChatSession
-from huida.feedback.events import emit_session_closed  # issue 5: webhook events
 
 RECENT_KEPT = 20  # normalised questions remembered for repeat detection
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from huida.conversation.events import emit_session_closed
 from huida.conversation.models import ChatSession
 from huida.conversation.sessions import close_session
 from huida.db import now_ms
-from huida.feedback.events import emit_session_closed
 from huida.jobs.periodic import periodic
 from huida.jobs.registry import JobContext
 from huida.robots.models import Robot

@@ -7,11 +7,12 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from huida.auth.models import SystemValue, Tenant
+from huida.auth.models import Tenant
 from huida.auth.service import create_tenant
 from huida.context import AppContext
 from huida.demo.faq import load_demo_knowledge
 from huida.robots.service import create_robot
+from huida.system import SystemValue
 
 DEMO_USERNAME = "admin@huida.local"
 

@@ -16,7 +16,7 @@ import threading
 import unicodedata
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import ahocorasick
 
@@ -84,7 +84,8 @@ def _t2s(text: str) -> str:
                 import opencc
 
                 _converter = opencc.OpenCC("t2s")
-    return _converter.convert(text)
+    simplified: str = _converter.convert(text)
+    return simplified
 
 
 def normalize(text: str) -> str:
@@ -165,11 +166,12 @@ def stem(word: str) -> str:
     if len(word) <= 3 or not word.isascii() or not word.isalpha():
         return word
     with _stemmer_lock:  # a PyStemmer object is not safe to share between threads
-        return _english().stemWord(word)
+        stemmed: str = _english().stemWord(word)
+        return stemmed
 
 
 @lru_cache(maxsize=1)
-def _english():  # noqa: ANN202 - Stemmer has no type stubs
+def _english() -> Any:  # PyStemmer has no type information
     import Stemmer
 
     return Stemmer.Stemmer("english")
@@ -259,7 +261,7 @@ class Tokenizer:
                 out.append(stem(run) if self.stem_latin else run)
 
 
-def _leftmost_longest(automaton, text: str) -> list[tuple[int, int]]:
+def _leftmost_longest(automaton: ahocorasick.Automaton, text: str) -> list[tuple[int, int]]:
     found = sorted(((end - length + 1, end + 1) for end, length in automaton.iter(text)), key=lambda s: (s[0], -s[1]))
     spans: list[tuple[int, int]] = []
     pos = 0

@@ -157,7 +157,7 @@ def _spans(run_ends: np.ndarray, n: int) -> list[tuple[int, int]]:
     """Ranges of whole runs of about `_SPAN` characters each."""
     out, lo = [], 0
     while lo < n:
-        hi = int(run_ends[min(np.searchsorted(run_ends, lo + _SPAN), len(run_ends) - 1)])
+        hi = int(run_ends[min(int(np.searchsorted(run_ends, lo + _SPAN)), len(run_ends) - 1)])
         out.append((lo, hi))
         lo = hi
     return out

@@ -7,8 +7,9 @@ from typing import Any
 from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 
-from huida.api.deps import Ctx, Editor
+from huida.api.deps import Ctx
 from huida.api.envelope import ok
+from huida.auth.deps import Editor
 from huida.conversation.service import conversation_service
 from huida.evaluation.service import evaluate_view, read_queries, report_dict
 

@@ -13,15 +13,15 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from huida.api.errors import ApiError
 from huida.auth.service import create_tenant
 from huida.config import Settings
 from huida.context import build_context
-from huida.conversation.knowledge import expected_view, signal_views
 from huida.conversation.service import ConversationService, RobotView, strategy_context
+from huida.conversation.snapshots import expected_view, signal_views
 from huida.engine.dialogue import types as t
 from huida.engine.dialogue.policy import answerable, decide
-from huida.engine.evaluation import Decision, LabelledQuery, Report, evaluate
+from huida.engine.metrics import Decision, LabelledQuery, Report, evaluate
+from huida.errors import InvalidInput
 from huida.knowledge.importexport.formats import detect_format
 from huida.knowledge.importexport.service import import_rules
 from huida.learning.training import train_pairs
@@ -43,11 +43,11 @@ def read_queries(data: bytes) -> list[LabelledQuery]:
             if not isinstance(text, str) or not (expect is None or isinstance(expect, str)):
                 raise TypeError
         except (ValueError, KeyError, TypeError) as exc:
-            raise ApiError(400, "INVALID_QUERIES", f"line {number}: expected {{\"text\": str, \"expect\": str|null}}") \
+            raise InvalidInput("INVALID_QUERIES", f"line {number}: expected {{\"text\": str, \"expect\": str|null}}") \
                 from exc
         queries.append(LabelledQuery(text, expect))
     if not queries or len(queries) > MAX_QUERIES:
-        raise ApiError(400, "INVALID_QUERIES", f"need 1 to {MAX_QUERIES} labelled queries")
+        raise InvalidInput("INVALID_QUERIES", f"need 1 to {MAX_QUERIES} labelled queries")
     return queries
 
 

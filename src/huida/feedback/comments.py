@@ -12,9 +12,8 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from huida.api.errors import ApiError, bad_request
-from huida.api.timefmt import format_datetime
 from huida.db import now_ms
+from huida.errors import NotPermitted, bad_request
 from huida.feedback.defaults import ensure_defaults
 from huida.feedback.lookup import robot_session
 from huida.feedback.models import CommentTag, SessionComment
@@ -22,6 +21,7 @@ from huida.feedback.names import split_names, unknown_names
 from huida.feedback.options import evaluation_enabled
 from huida.feedback.tags import ENABLE, SCORES, level_for_score
 from huida.robots.service import get_robot
+from huida.timefmt import format_datetime
 from huida.webhooks import emit_event
 
 EVENT = "comment"
@@ -56,7 +56,7 @@ def add_comment(session: Session, tenant_id: int, robot_id: str, new: NewComment
     """Validates, stores the comment as the session's current one and emits the event (caller's transaction)."""
     robot = get_robot(session, tenant_id, robot_id)
     if not evaluation_enabled(robot):
-        raise ApiError(403, "EVALUATION_DISABLED",
+        raise NotPermitted("EVALUATION_DISABLED",
                        "session comments are switched off for this robot (option evaluateSwitch is false)")
     if new.score not in SCORES:
         raise bad_request("score must be 1-5")

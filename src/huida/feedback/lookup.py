@@ -8,8 +8,8 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from huida.api.errors import bad_request, not_found
 from huida.conversation.models import ChatSession, Message
+from huida.errors import bad_request, not_found
 
 MAX_ID = 64  # longer ids cannot exist; refusing them early keeps the database out of it
 

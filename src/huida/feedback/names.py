@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from huida.api.errors import bad_request
+from huida.errors import bad_request
 
 SEPARATORS = re.compile(r"[,，]")
 MAX_NAME = 50

@@ -17,13 +17,13 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from huida.api.errors import bad_request
-from huida.api.timefmt import format_datetime
 from huida.db import now_ms
+from huida.errors import bad_request
 from huida.feedback.models import RobotOption
 from huida.robots.models import Robot
 from huida.robots.service import merged_settings
 from huida.robots.settings import RobotSettings, resolve_settings
+from huida.timefmt import format_datetime
 
 SWITCHES: tuple[str, ...] = tuple(name for name, info in RobotSettings.model_fields.items() if info.annotation is bool)
 TRUE, FALSE = "true", "false"

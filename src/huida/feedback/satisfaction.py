@@ -12,15 +12,16 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from huida.api.errors import bad_request
-from huida.api.timefmt import format_datetime
 from huida.conversation.models import Message
+from huida.conversation.stored import seed_content
 from huida.db import now_ms
+from huida.errors import bad_request
 from huida.feedback.defaults import ensure_defaults
 from huida.feedback.lookup import question_of, robot_answer, robot_session
 from huida.feedback.models import SatisfactionRating, SatisfactionTag
 from huida.feedback.names import split_names, unknown_names
 from huida.robots.service import get_robot
+from huida.timefmt import format_datetime
 from huida.webhooks import emit_event
 
 EVENT = "satisfaction"
@@ -107,7 +108,7 @@ def listed_entity(row: SatisfactionRating, answer: Message) -> dict[str, Any]:
         "id": row.id, "tenantId": row.tenant_id, "robotId": row.robot_id, "sessionId": row.session_id,
         "accessId": row.access_id, "msgId": row.msg_id, "reasonTag": row.reason_tag, "source": row.source,
         "type": row.type, "appraiserName": row.appraiser_name, "createDateTime": row.created_at,
-        "msgBody": answer.body,
+        "msgBody": seed_content(answer),
     }
 
 
@@ -115,6 +116,6 @@ def event_body(row: SatisfactionRating, answer: Message, question: Message | Non
     """The `satisfaction` event: the §2.2.2 entity plus what was rated (question, answer) and when."""
     return {
         "event": EVENT, **rating_entity(row), "comment": row.comment, "reasonTags": list(row.reasons),
-        "replaced": replaced, "question": question.text if question else None, "msgBody": answer.body,
+        "replaced": replaced, "question": question.text if question else None, "msgBody": seed_content(answer),
         "knowledgeId": answer.rule_id, "timestamp": row.created_at,
     }

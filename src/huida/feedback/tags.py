@@ -7,11 +7,11 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from huida.api.errors import bad_request, conflict, not_found
-from huida.api.timefmt import format_datetime
 from huida.db import now_ms
+from huida.errors import bad_request, conflict, not_found
 from huida.feedback.models import CommentLevel, CommentTag, SatisfactionTag
 from huida.feedback.names import clean_name
+from huida.timefmt import format_datetime
 
 ENABLE, DISABLE = "Enable", "Disable"
 SCORES = range(1, 6)

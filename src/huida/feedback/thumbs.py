@@ -11,14 +11,14 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from huida.api.errors import bad_request
-from huida.api.timefmt import format_datetime
 from huida.conversation.models import ChatSession, Message
 from huida.db import now_ms
+from huida.errors import bad_request
 from huida.feedback.callback import callback_body
 from huida.feedback.lookup import question_of, robot_answer
 from huida.feedback.models import AnswerFeedback
 from huida.robots.service import get_robot
+from huida.timefmt import format_datetime
 from huida.webhooks import emit_event
 
 EVENT = "feedback"
@@ -58,7 +58,7 @@ def set_feedback(session: Session, *, tenant_id: int, robot_id: str, msg_id: str
                  text: str | None = None, user_id: str | None = None) -> FeedbackChange:
     """Sets the feedback on robot answer `msg_id`, in the caller's transaction (with its event).
 
-    Raises ApiError: 400 for a bad status or text, 404 for a robot, or an answer of that robot, not found.
+    Raises DomainError: 400 for a bad status or text, 404 for a robot, or an answer of that robot, not found.
     `user_id` is who clicked (defaults to the session's visitor).
     """
     text = clean_input(status, text)

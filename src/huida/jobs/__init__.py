@@ -2,8 +2,8 @@
 
 - `enqueue(session, job_type, payload, run_at=, key=, lane=, group=)` in the transaction of the state change;
 - `@handler(job_type, retry=RetryPolicy(...), on_failure=...)` to define a job type (list the module in
-  `huida.jobs.handlers.HANDLER_MODULES`);
-- `Worker(db, settings).start()` in a process, or `huida worker` standalone;
+  the `huida.jobs` entry points in pyproject.toml);
+- `Worker(ctx).start()` in a process (handlers get `ctx` as `job.app`), or `huida worker` standalone;
 - `install_worker(ctx)` wires the in-process worker of `huida serve` into the app lifespan.
 """
 

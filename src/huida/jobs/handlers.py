@@ -1,20 +1,21 @@
-"""The modules that define job handlers; workers import them all before claiming anything.
+"""The modules that define job handlers, found through the `huida.jobs` entry points (pyproject.toml).
 
-Add a module here when a package gets a job type (the Feishu channel, ingestion, ...).
+Workers import them all before claiming anything. The job system names no package: the webhook deliveries,
+the channels and the session sweeper register their modules as entry points, and so can a plugin.
 """
 
 from __future__ import annotations
 
 import importlib
+from importlib.metadata import entry_points
 
-HANDLER_MODULES = (
-    "huida.webhooks.delivery",
-    "huida.channels.aily.run_job",
-    "huida.channels.feishu.jobs",
-    "huida.conversation.sweeper",
-)
+GROUP = "huida.jobs"
+
+
+def handler_modules() -> list[str]:
+    return sorted(ep.value for ep in entry_points(group=GROUP))
 
 
 def load_handlers() -> None:
-    for module in HANDLER_MODULES:
+    for module in handler_modules():
         importlib.import_module(module)

@@ -14,7 +14,7 @@ from sqlalchemy import event, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from huida.db import now_ms
+from huida.db import now_ms, rowcount, table_of
 from huida.jobs.doorbell import ring_all
 from huida.jobs.handlers import load_handlers
 from huida.jobs.models import ACTIVE, PENDING, Job
@@ -36,11 +36,11 @@ def _check_type(job_type: str) -> None:
         load_handlers()
         if registry.get(job_type) is None:
             raise ValueError(f"unknown job type: {job_type} (register it with @handler and list its module "
-                             "in huida.jobs.handlers.HANDLER_MODULES)")
+                             "as a huida.jobs entry point in pyproject.toml)")
 
 
 # Built once: constructing an INSERT per call costs more than executing it.
-_JOBS = Job.__table__
+_JOBS = table_of(Job)
 _INSERT = insert(_JOBS).returning(_JOBS.c.id)
 _INSERT_ONCE = {
     name: module.insert(_JOBS).on_conflict_do_nothing(index_elements=["key"]).returning(_JOBS.c.id)
@@ -114,7 +114,7 @@ def wake_lane(session: Session, lane: str, *, sublanes: bool = False) -> int:
     result = session.execute(update(Job).where(in_lane, Job.status == PENDING, Job.run_at > now)
                              .values(run_at=now, updated_at=now))
     session.info[_ENQUEUED] = True
-    return result.rowcount or 0
+    return rowcount(result)
 
 
 def set_group_limit(session: Session, group: Group) -> int:

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 if TYPE_CHECKING:
     from huida.config import Settings
+    from huida.context import AppContext
     from huida.db import Database
 
 
@@ -62,7 +63,8 @@ class RetryPolicy:
 
 @dataclass(frozen=True)
 class JobContext:
-    """What a handler gets: the job and the means to do its work."""
+    """What a handler gets: the job and the means to do its work, `app` being the context of the process that
+    runs the worker (its database, settings and services such as the conversation service)."""
 
     id: int
     type: str
@@ -71,15 +73,22 @@ class JobContext:
     max_attempts: int
     key: str | None
     lane: str | None
-    db: Database
-    settings: Settings
-    finishers: list[Callable[[Session], None]] = field(default_factory=list)
+    app: AppContext
+    finishers: list[Callable[[Session], object]] = field(default_factory=list)
+
+    @property
+    def db(self) -> Database:
+        return self.app.db
+
+    @property
+    def settings(self) -> Settings:
+        return self.app.settings
 
     @property
     def is_last_attempt(self) -> bool:
         return self.attempt >= self.max_attempts
 
-    def finish_with(self, write: Callable[[Session], None]) -> None:
+    def finish_with(self, write: Callable[[Session], object]) -> None:
         """Runs `write` in the transaction that records this attempt's outcome (done, retry or failed), so
         the handler's bookkeeping and the job's state commit together — and it costs no extra transaction."""
         self.finishers.append(write)
@@ -87,7 +96,7 @@ class JobContext:
 
 Handler = Callable[[JobContext], None]
 # Called in the transaction that marks a job failed (retries exhausted or PermanentError).
-FailureHook = Callable[[Session, JobContext, str], None]
+FailureHook = Callable[[Session, JobContext, str], object]  # what it returns is ignored
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import bindparam, delete, exists, func, literal_column, select, text, update
 from sqlalchemy.orm import Session, aliased
 
-from huida.db import now_ms
+from huida.db import now_ms, rowcount
 from huida.jobs.models import ACTIVE, DONE, FAILED, PENDING, RUNNING, Job
 
 MAX_ERROR_CHARS = 2000
@@ -41,7 +41,7 @@ def reap_expired(session: Session) -> int:
         update(Job).where(Job.status == RUNNING, Job.lease_expires_at < now)
         .values(status=PENDING, lease_owner=None, lease_expires_at=None, run_at=now, updated_at=now)
     )
-    return result.rowcount or 0
+    return rowcount(result)
 
 
 def _is(column: Any, *statuses: str) -> Any:
@@ -84,8 +84,11 @@ NO_CAP = 2**31 - 1
 
 def _running_groups(session: Session, cap: int) -> tuple[dict[str, int], set[str]]:
     """Running jobs per group, and the groups running as many as they may, as this moment's snapshot tells."""
-    running, full = {}, set()
+    running: dict[str, int] = {}
+    full: set[str] = set()
     for key, count, limit in session.execute(_SATURATION):
+        if key is None:  # left out by the query
+            continue
         running[key] = count
         if count >= min(limit or cap, cap):
             full.add(key)
@@ -105,7 +108,10 @@ def _within_bounds(session: Session, rows: Sequence[Any], cap: int,
         # Two statements, not one: a statement's snapshot is taken when it starts, so a count in the locking
         # statement could miss a claim committed after it started and before it got the lock.
         locked = set(session.scalars(_TRY_LOCK, {"keys": keys}))
-        running = {key: count for key, count in session.execute(_RUNNING, {"keys": sorted(locked)})} if locked else {}
+        running = {}
+        if locked:
+            counts = session.execute(_RUNNING, {"keys": sorted(locked)})
+            running = {key: count for key, count in counts if key is not None}
     else:
         locked = set(keys)
     ids, turned_away = [], set()
@@ -129,7 +135,8 @@ def claim(session: Session, *, types: Sequence[str], limit: int, lease_ms: int,
     now, cap = now_ms(), group_cap or NO_CAP
     postgres = session.get_bind().dialect.name == "postgresql"
     running, full = _running_groups(session, cap)
-    unused, claimed, exact = iter(tokens), [], None if postgres else running
+    unused, exact = iter(tokens), None if postgres else running
+    claimed: list[Claimed] = []
     for _ in range(CLAIM_ROUNDS):
         wanted = min(limit, len(tokens)) - len(claimed)
         if wanted <= 0:
@@ -154,7 +161,7 @@ def extend_leases(session: Session, tokens: Sequence[str], lease_ms: int) -> int
     now = now_ms()
     result = session.execute(update(Job).where(Job.status == RUNNING, Job.lease_owner.in_(tokens))
                              .values(lease_expires_at=now + lease_ms, updated_at=now))
-    return result.rowcount or 0
+    return rowcount(result)
 
 
 def _finish(session: Session, job_id: int, token: str, **values: Any) -> bool:
@@ -162,7 +169,7 @@ def _finish(session: Session, job_id: int, token: str, **values: Any) -> bool:
     now = now_ms()
     result = session.execute(update(Job).where(Job.id == job_id, Job.lease_owner == token, Job.status == RUNNING)
                              .values(updated_at=now, lease_expires_at=None, **values))
-    return result.rowcount == 1
+    return rowcount(result) == 1
 
 
 def mark_done(session: Session, job_id: int, token: str) -> bool:
@@ -183,10 +190,4 @@ def prune_finished(session: Session, *, older_than_ms: int, batch: int = 1000) -
     """Deletes done and failed jobs finished before `older_than_ms` (their keys can then be reused)."""
     ids = select(Job.id).where(Job.status.in_((DONE, FAILED)), Job.finished_at < older_than_ms).limit(batch)
     result = session.execute(delete(Job).where(Job.id.in_(ids.scalar_subquery())))
-    return result.rowcount or 0
-
-
-def queue_counts(session: Session) -> dict[str, int]:
-    """Jobs per status (for health checks, tests and benchmarks)."""
-    rows = session.execute(select(Job.status, func.count()).group_by(Job.status)).all()
-    return {status: count for status, count in rows}
+    return rowcount(result)

@@ -21,8 +21,8 @@ from collections.abc import Callable, Sequence
 
 from sqlalchemy.orm import Session
 
-from huida.config import Settings
-from huida.db import Database, now_ms
+from huida.context import AppContext
+from huida.db import now_ms
 from huida.jobs import store
 from huida.jobs.doorbell import Doorbell
 from huida.jobs.handlers import load_handlers
@@ -42,18 +42,22 @@ def new_worker_id() -> str:
 
 
 class Worker:
-    """`start()` runs it on background threads, `stop()` ends it gracefully; `run()` is the blocking loop."""
+    """`start()` runs it on background threads, `stop()` ends it gracefully; `run()` is the blocking loop.
 
-    def __init__(self, db: Database, settings: Settings, *, concurrency: int | None = None,
-                 types: Sequence[str] | None = None, jobs: Registry = registry) -> None:
+    `app` is the context of the process the worker runs in: its database and settings, and what its handlers
+    get as `job.app` (the process's conversation service, so jobs and requests share one knowledge cache)."""
+
+    def __init__(self, app: AppContext, *, concurrency: int | None = None, types: Sequence[str] | None = None,
+                 jobs: Registry = registry) -> None:
         load_handlers()
-        self.db = db
-        self.settings = settings
+        self.app = app
+        self.db = app.db
+        self.settings = app.settings
         self.jobs = jobs
         self.id = new_worker_id()
-        self.concurrency = max(1, concurrency or settings.worker_concurrency)
+        self.concurrency = max(1, concurrency or self.settings.worker_concurrency)
         self.types = list(types) if types is not None else jobs.names()
-        self.lease_ms = int(settings.job_lease_seconds * 1000)
+        self.lease_ms = int(self.settings.job_lease_seconds * 1000)
         self._tokens = (f"{self.id}#{n}" for n in itertools.count(1))
         self._queue: queue.Queue[store.Claimed | None] = queue.Queue()
         self._running: dict[str, store.Claimed] = {}
@@ -193,8 +197,7 @@ class Worker:
 
     def _context(self, job: store.Claimed, job_type: JobType) -> JobContext:
         return JobContext(id=job.id, type=job.type, payload=job.payload, attempt=job.attempts,
-                          max_attempts=job_type.retry.max_attempts, key=job.key, lane=job.lane,
-                          db=self.db, settings=self.settings)
+                          max_attempts=job_type.retry.max_attempts, key=job.key, lane=job.lane, app=self.app)
 
     def _execute(self, job: store.Claimed) -> None:
         job_type = self.jobs.get(job.type)

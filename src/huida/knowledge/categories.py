@@ -7,11 +7,11 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from huida.api.errors import ApiError, conflict, not_found
-from huida.api.timefmt import format_datetime
 from huida.db import new_id, now_ms
+from huida.errors import InvalidInput, conflict, not_found
 from huida.knowledge.models import Category, Rule, RuleCategory
 from huida.knowledge.references import DEFAULT_CATEGORY
+from huida.timefmt import format_datetime
 
 DEFAULT_NAME = "默认分类"
 
@@ -45,12 +45,12 @@ def _check_parent(session: Session, robot_id: str, parent_id: str | None, own_id
     parents = dict(session.execute(select(Category.category_id, Category.parent_id)
                                    .where(Category.robot_id == robot_id)).all())
     if parent_id not in parents:
-        raise ApiError(400, "INVALID_REFERENCE", f"unknown parent category id: {parent_id}")
+        raise InvalidInput("INVALID_REFERENCE", f"unknown parent category id: {parent_id}")
     ancestor: str | None = parent_id
     seen: set[str] = set()
     while ancestor is not None and ancestor not in seen:
         if ancestor == own_id:
-            raise ApiError(400, "INVALID_PARAMETER", "a category cannot be its own parent or ancestor")
+            raise InvalidInput("INVALID_PARAMETER", "a category cannot be its own parent or ancestor")
         seen.add(ancestor)
         ancestor = parents.get(ancestor)
 

@@ -28,13 +28,19 @@ SAMPLE_SEED = 0
 
 
 class Scored(Protocol):
-    rule_id: str
-    score: float
+    @property
+    def rule_id(self) -> str: ...
+
+    @property
+    def score(self) -> float: ...
 
 
 class HasQuestions(Protocol):
-    rule_id: str
-    questions: tuple[str, ...]
+    @property
+    def rule_id(self) -> str: ...
+
+    @property
+    def questions(self) -> tuple[str, ...]: ...
 
 
 Search = Callable[[str, int], Sequence[Scored]]

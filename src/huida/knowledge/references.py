@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, select
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from huida.knowledge.models import Category, Rule
 from huida.knowledge.schemas import RuleDraft
@@ -14,12 +14,13 @@ from huida.materials.models import Media, NewsArticle
 DEFAULT_CATEGORY = "default"
 
 
-def _existing(session: Session, column: object, where: object, wanted: set[str]) -> set[str]:
+def _existing(session: Session, column: InstrumentedAttribute[str], where: ColumnElement[bool],
+              wanted: set[str]) -> set[str]:
     found: set[str] = set()
     values = sorted(wanted)
     for start in range(0, len(values), 500):  # keep IN lists small for every database
         chunk = values[start:start + 500]
-        found.update(session.scalars(select(column).where(where, column.in_(chunk))).all())  # type: ignore[attr-defined]
+        found.update(session.scalars(select(column).where(where, column.in_(chunk))).all())
     return found
 
 

@@ -7,8 +7,9 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from huida.api.deps import Caller, Ctx, Editor, PageNumber
-from huida.api.envelope import ok, page
+from huida.api.deps import Ctx
+from huida.api.envelope import MAX_PAGE, ok, page
+from huida.auth.deps import Caller, Editor
 from huida.knowledge import categories as cats
 from huida.knowledge.schemas import ANSWER_TYPES, RULE_ID, RuleIn, to_draft
 from huida.knowledge.search import RuleQuery, search_rules
@@ -23,10 +24,17 @@ def _split(values: list[str] | None) -> tuple[str, ...]:
     return tuple(v.strip() for value in values or [] for v in value.split(",") if v.strip())
 
 
+# §3.1 pages count from 1, as the seed's own example shows (`page=1&per_page=10` answers `number: 1`, `first:
+# true`); its text says "from 0", so `page=0` is the first page too (answered as page 1). Other listings count
+# from 0.
+SearchPage = Annotated[int, Query(alias="page", ge=0, le=MAX_PAGE,
+                                  description="1-based page number (0 is taken as 1, the first page)")]
+
+
 @router.get("/rules/search")
 def rules_search(
     tenantId: int, robotId: str, caller: Caller, ctx: Ctx,
-    page_number: PageNumber = 0,
+    page_number: SearchPage = 1,
     per_page: Annotated[int, Query(ge=1, le=500)] = 10,
     q: Annotated[str | None, Query(max_length=500)] = None,
     sortOrder: Annotated[Literal["ASC", "DESC", "asc", "desc"], Query()] = "DESC",
@@ -35,12 +43,15 @@ def rules_search(
     type: Annotated[Literal[ANSWER_TYPES] | None, Query()] = None,  # type: ignore[valid-type]
     status: Annotated[Literal["ENABLE", "DISABLE"] | None, Query()] = None,
 ) -> dict[str, Any]:
-    query = RuleQuery(page=page_number, per_page=per_page, q=q, sort_order=sortOrder, sort_property=sortProperty,
+    index = max(page_number, 1) - 1  # 0-based, for the query and the envelope's first/last
+    query = RuleQuery(page=index, per_page=per_page, q=q, sort_order=sortOrder, sort_property=sortProperty,
                       category_ids=_split(categoryIds), answer_type=type, status=status)
     with ctx.db.session() as session:
         get_robot(session, tenantId, robotId)
         rules, total = search_rules(session, robotId, query)
-        return page([rule_entity(r) for r in rules], number=page_number, size=per_page, total=total)
+        body = page([rule_entity(r) for r in rules], number=index, size=per_page, total=total)
+    body["number"] = index + 1
+    return body
 
 
 @router.post("/rules")

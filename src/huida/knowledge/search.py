@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Select, exists, func, select
+from sqlalchemy import ColumnElement, Select, exists, func, select
 from sqlalchemy.orm import Session
 
-from huida.api.errors import bad_request
+from huida.errors import bad_request
 from huida.knowledge.models import Answer, Question, Rule, RuleCategory
 from huida.knowledge.references import DEFAULT_CATEGORY
 
@@ -43,7 +43,8 @@ def _filtered(robot_id: str, query: RuleQuery) -> Select:
         stmt = stmt.where(in_questions | in_answers)
     if query.category_ids:
         wanted = set(query.category_ids)
-        in_category = exists().where(RuleCategory.rule_pk == Rule.pk, RuleCategory.category_id.in_(wanted))
+        in_category: ColumnElement[bool] = exists().where(RuleCategory.rule_pk == Rule.pk,
+                                                          RuleCategory.category_id.in_(wanted))
         if DEFAULT_CATEGORY in wanted:  # rules without any category are in "default"
             in_category = in_category | ~exists().where(RuleCategory.rule_pk == Rule.pk)
         stmt = stmt.where(in_category)

@@ -14,8 +14,8 @@ from typing import Any
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
-from huida.api.errors import ApiError, conflict, not_found
 from huida.db import new_id, now_ms
+from huida.errors import InvalidInput, conflict, not_found
 from huida.knowledge.categories import resolve_names
 from huida.knowledge.models import Answer, Question, Rule, RuleCategory
 from huida.knowledge.references import DEFAULT_CATEGORY, check_references
@@ -34,7 +34,7 @@ def validate_drafts(session: Session, tenant_id: int, robot_id: str, drafts: Seq
                     batch_rule_ids: set[str] | None = None) -> None:
     problems = check_references(session, tenant_id, robot_id, drafts, batch_rule_ids)
     if problems:
-        raise ApiError(400, "INVALID_REFERENCE", "; ".join(reason for _, reason in problems))
+        raise InvalidInput("INVALID_REFERENCE", "; ".join(reason for _, reason in problems))
 
 
 def _merge_categories(draft: RuleDraft, by_name: dict[str, str]) -> list[str]:
@@ -159,7 +159,9 @@ def _driver_insert(session: Session, table: str, rows: list[tuple]) -> None:
     connection = session.connection()
     columns = ", ".join(BULK_COLUMNS[table])
     if connection.dialect.name == "postgresql":  # COPY: twice as fast as executemany there
-        cursor = connection.connection.driver_connection.cursor()
+        driver = connection.connection.driver_connection
+        assert driver is not None  # a pooled connection that is checked out has its driver connection
+        cursor = driver.cursor()
         with cursor, cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)
@@ -176,7 +178,7 @@ def _kept_stats(session: Session, robot_id: str, rule_ids: Sequence[str]) -> dic
             select(Rule.rule_id, Rule.pk, Rule.create_time, Rule.hit_count, Rule.last_hit_time)
             .where(Rule.robot_id == robot_id, Rule.rule_id.in_(rule_ids[start:start + 500]))
         )
-        kept.update({r[0]: tuple(r[1:]) for r in rows})
+        kept.update({r.rule_id: (r.pk, r.create_time, r.hit_count, r.last_hit_time) for r in rows})
     return kept
 
 
@@ -260,8 +262,9 @@ def rule_entity(rule: Rule) -> dict[str, Any]:
     ]
     answers = []
     for a in rule.answers:
-        answer = {"id": a.id, "answer": a.answer, "display": a.display, "type": a.type, "createTime": a.create_time,
-                  "updateTime": a.update_time, "strategies": a.strategies or []}
+        answer: dict[str, Any] = {"id": a.id, "answer": a.answer, "display": a.display, "type": a.type,
+                                  "createTime": a.create_time, "updateTime": a.update_time,
+                                  "strategies": a.strategies or []}
         if a.content is not None:
             answer["content"] = a.content
         answers.append(answer)

@@ -6,9 +6,9 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from huida.api.errors import ApiError
 from huida.engine.matcher import read_labelled_pairs
 from huida.engine.matcher.pairs import PairLearning
+from huida.errors import InvalidInput
 from huida.learning.service import save_pair_model
 from huida.robots.service import bump_knowledge_version
 
@@ -19,9 +19,9 @@ def train_pairs(session: Session, robot_id: str, path: Path) -> int:
     try:
         pairs = list(read_labelled_pairs(path))
     except (OSError, ValueError, UnicodeDecodeError) as exc:
-        raise ApiError(400, "INVALID_PAIRS", f"cannot read labelled pairs from {path}: {exc}") from exc
+        raise InvalidInput("INVALID_PAIRS", f"cannot read labelled pairs from {path}: {exc}") from exc
     if not pairs:
-        raise ApiError(400, "INVALID_PAIRS", f"no labelled pairs in {path}")
+        raise InvalidInput("INVALID_PAIRS", f"no labelled pairs in {path}")
     learned = PairLearning.learn(pairs)
     save_pair_model(session, robot_id, learned, f"{len(pairs)} labelled pairs from {path.name}")
     bump_knowledge_version(session, robot_id, None)

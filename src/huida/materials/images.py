@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from PIL import ExifTags, Image, UnidentifiedImageError
 
-from huida.api.errors import ApiError
+from huida.errors import DomainError, InvalidInput, TooLarge, UnsupportedType
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_PIXELS = 25_000_000  # one frame: 5000 x 5000 is plenty for a customer-service answer
@@ -41,16 +41,16 @@ class CheckedImage:
     thumbnail: bytes
 
 
-def too_large(limit: int = MAX_BYTES) -> ApiError:
-    return ApiError(413, "MEDIA_TOO_LARGE", f"the image is larger than {limit // (1024 * 1024)} MB")
+def too_large(limit: int = MAX_BYTES) -> TooLarge:
+    return TooLarge("MEDIA_TOO_LARGE", f"the image is larger than {limit // (1024 * 1024)} MB")
 
 
-def unsupported() -> ApiError:
-    return ApiError(415, "UNSUPPORTED_MEDIA_TYPE", "the file is not a PNG, JPEG, GIF or WebP image")
+def unsupported() -> UnsupportedType:
+    return UnsupportedType("UNSUPPORTED_MEDIA_TYPE", "the file is not a PNG, JPEG, GIF or WebP image")
 
 
-def invalid(reason: str = "the image is truncated or corrupt") -> ApiError:
-    return ApiError(400, "INVALID_IMAGE", reason)
+def invalid(reason: str = "the image is truncated or corrupt") -> InvalidInput:
+    return InvalidInput("INVALID_IMAGE", reason)
 
 
 def thumbnail_content_type(content_type: str) -> str:
@@ -69,8 +69,8 @@ def _open(data: bytes) -> Image.Image:
         raise invalid() from exc
 
 
-def _too_large(what: str) -> ApiError:
-    return ApiError(400, "IMAGE_TOO_LARGE", what)
+def _too_large(what: str) -> InvalidInput:
+    return InvalidInput("IMAGE_TOO_LARGE", what)
 
 
 def _check_dimensions(image: Image.Image) -> None:
@@ -132,9 +132,9 @@ def _make_thumbnail(image: Image.Image, content_type: str) -> tuple[int, int, by
 
 
 def check_image(data: bytes) -> CheckedImage:
-    """The checked image's type, size and thumbnail; an `ApiError` (4xx) for anything else."""
+    """The checked image's type, size and thumbnail; a `DomainError` for anything else."""
     if not data:
-        raise ApiError(400, "EMPTY_FILE", "the uploaded file is empty")
+        raise InvalidInput("EMPTY_FILE", "the uploaded file is empty")
     if len(data) > MAX_BYTES:
         raise too_large()
     with _open(data) as probe:
@@ -150,7 +150,7 @@ def check_image(data: bytes) -> CheckedImage:
         try:
             _decode(image)
             width, height, thumbnail = _make_thumbnail(image, content_type)
-        except ApiError:
+        except DomainError:
             raise
         except Exception as exc:  # truncated streams, broken frames
             raise invalid() from exc

@@ -1,33 +1,39 @@
 """Materials endpoints: image upload and streaming (seed 004 §1.5.1), news articles and their pages (§1.5.2).
 
 Huida addition where the seed only shows the read URLs: uploading, listing and deleting, in the same
-envelope and style. Writes need an admin of the tenant; any user of the tenant may read.
+envelope and style. Writes need an editor of the tenant; any user of the tenant may read. The bytes of an
+image, its thumbnail and an article's page also open without a token through a signed link (links.py), the
+URL answers give visitors.
 """
 
 from __future__ import annotations
 
+import time
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
-from huida.api.deps import Caller, Ctx, Editor, PageNumber
+from huida.api.deps import Ctx, PageNumber
 from huida.api.envelope import ok, page
 from huida.api.responses import binary
-from huida.api.timefmt import format_datetime
+from huida.auth.deps import Caller, Editor, Principal, authenticate
 from huida.context import AppContext
+from huida.errors import NotPermitted, forbidden
 from huida.materials import service
+from huida.materials.deps import Upload, read_upload
 from huida.materials.html import PAGE_CSP, article_page
 from huida.materials.images import MAX_BYTES, thumbnail_content_type
+from huida.materials.links import EXPIRED, link_problem
 from huida.materials.schemas import ArticleIn
-from huida.materials.upload import Upload, read_upload
+from huida.timefmt import format_datetime
 
 router = APIRouter(prefix="/v10/tenants/{tenantId}/material", tags=["materials"])
 
 PageSize = Annotated[int, Query(ge=1, le=1000)]
 
-# Media bytes never change under an id, so clients may keep them; the tenant's token guards them.
+# Media bytes never change under an id, so clients may keep them; a token or a signed link guards them.
 IMMUTABLE = "private, max-age=31536000, immutable"
 # A stored image is only ever an image: no sniffing it into HTML, no scripts even if it were.
 MEDIA_HEADERS = {"X-Content-Type-Options": "nosniff", "Content-Security-Policy": "default-src 'none'; sandbox"}
@@ -40,6 +46,39 @@ UPLOAD_DOC = {"requestBody": {"required": True, "content": {
 
 
 NOT_MODIFIED: dict[int | str, dict[str, Any]] = {304: {"description": "If-None-Match named the current ETag"}}
+# What a visitor's browser opens from an answer: a member's token, or a signed link and no token at all.
+SIGNED_OR_TOKEN: dict[str, Any] = {"security": [{"token": []}, {"bearer": []}, {}]}
+LINK_ERRORS: dict[int | str, dict[str, Any]] = {
+    **NOT_MODIFIED,
+    403: {"description": "another tenant's token, or a signed link that is invalid, expired or for another path"}}
+
+
+def member_or_signed(request: Request, ctx: Ctx, tenantId: Annotated[int, Path()],
+                     expires: Annotated[str | None, Query(max_length=20, description="signed link: expiry, "
+                                                          "unix seconds (materials/links.py)")] = None,
+                     signature: Annotated[str | None, Query(max_length=200, description="signed link: hex "
+                                                            "HMAC-SHA256 of the path and expiry")] = None,
+                     ) -> Principal | None:
+    """A member of the tenant (token), or a signed link to this very path (None: a visitor, no token).
+
+    A request carrying a signature is judged by it alone: a bad or expired one is 403, not a token check."""
+    if expires is None and signature is None:
+        principal = authenticate(request, ctx)
+        if principal.tenant_id != tenantId:
+            raise forbidden()
+        return principal
+    path, root = request.scope["path"], request.scope.get("root_path", "")
+    if root and path.startswith(root):
+        path = path[len(root):]
+    problem = link_problem(path, ctx.secret_key, expires, signature, int(time.time()))
+    if problem == EXPIRED:
+        raise NotPermitted("LINK_EXPIRED", "this link has expired; ask again for a fresh one")
+    if problem:
+        raise NotPermitted("LINK_INVALID", "this link is invalid: its signature does not match its path")
+    return None
+
+
+MemberOrSigned = Annotated[Principal | None, Depends(member_or_signed)]
 
 
 def _not_modified(request: Request, etag: str) -> bool:
@@ -92,14 +131,15 @@ def _media_bytes(request: Request, ctx: AppContext, tenant_id: int, media_id: st
     return Response(content=body, media_type=content_type, headers=headers)
 
 
-@router.get("/medias/{mediaId}/stream", response_class=Response, responses=binary("image/*", also=NOT_MODIFIED))
-def media_stream(tenantId: int, mediaId: str, request: Request, caller: Caller, ctx: Ctx) -> Response:
+@router.get("/medias/{mediaId}/stream", response_class=Response, openapi_extra=SIGNED_OR_TOKEN,
+            responses=binary("image/*", also=LINK_ERRORS))
+def media_stream(tenantId: int, mediaId: str, request: Request, caller: MemberOrSigned, ctx: Ctx) -> Response:
     return _media_bytes(request, ctx, tenantId, mediaId, thumbnail=False)
 
 
-@router.get("/medias/{mediaId}/stream/thumbnail", response_class=Response,
-            responses=binary("image/*", also=NOT_MODIFIED))
-def media_thumbnail(tenantId: int, mediaId: str, request: Request, caller: Caller, ctx: Ctx) -> Response:
+@router.get("/medias/{mediaId}/stream/thumbnail", response_class=Response, openapi_extra=SIGNED_OR_TOKEN,
+            responses=binary("image/*", also=LINK_ERRORS))
+def media_thumbnail(tenantId: int, mediaId: str, request: Request, caller: MemberOrSigned, ctx: Ctx) -> Response:
     return _media_bytes(request, ctx, tenantId, mediaId, thumbnail=True)
 
 
@@ -131,8 +171,8 @@ def read_article(tenantId: int, articleId: str, caller: Caller, ctx: Ctx) -> dic
 
 
 @router.get("/news/articles/{articleId}/html", response_class=Response,
-            responses=binary("text/html", also=NOT_MODIFIED))
-def article_html(tenantId: int, articleId: str, request: Request, caller: Caller, ctx: Ctx) -> Response:
+            openapi_extra=SIGNED_OR_TOKEN, responses=binary("text/html", also=LINK_ERRORS))
+def article_html(tenantId: int, articleId: str, request: Request, caller: MemberOrSigned, ctx: Ctx) -> Response:
     with ctx.db.session() as session:
         article = service.get_article(session, tenantId, articleId)
         etag = f'"{article.id}-{article.updated_at}"'

@@ -10,9 +10,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, undefer
 
-from huida.api.errors import ApiError, conflict, not_found
-from huida.api.timefmt import format_datetime
 from huida.db import now_ms
+from huida.errors import Conflict, InvalidInput, conflict, not_found
 from huida.materials.html import sanitize_html
 from huida.materials.images import check_image
 from huida.materials.models import Media, NewsArticle
@@ -20,9 +19,10 @@ from huida.materials.paths import article_html_path, media_stream_path, media_th
 from huida.materials.schemas import ArticleIn
 from huida.materials.upload import clean_filename
 from huida.materials.usage import article_users, media_users
+from huida.timefmt import format_datetime
 
 
-def _in_use(what: str, ident: str, users: list[str]) -> ApiError:
+def _in_use(what: str, ident: str, users: list[str]) -> Conflict:
     shown = ", ".join(users[:10]) + (" ..." if len(users) > 10 else "")
     return conflict(f"{what} {ident} is still used by {shown}", f"{what.upper()}_IN_USE")
 
@@ -91,7 +91,7 @@ def _check_media_ids(session: Session, tenant_id: int, body: ArticleIn) -> None:
     found = set(session.scalars(select(Media.id).where(Media.tenant_id == tenant_id, Media.id.in_(wanted))))
     missing = sorted(wanted - found)
     if missing:
-        raise ApiError(400, "INVALID_REFERENCE", "unknown media id: " + ", ".join(missing))
+        raise InvalidInput("INVALID_REFERENCE", "unknown media id: " + ", ".join(missing))
 
 
 def _apply(article: NewsArticle, body: ArticleIn) -> None:

@@ -16,8 +16,8 @@ from mcp_types import BlobResourceContents, ContentBlock, EmbeddedResource, Imag
 from pydantic import Field
 
 from huida import __version__
-from huida.api.errors import ApiError
 from huida.db import Database
+from huida.errors import DomainError
 from huida.mcp import tools
 from huida.reading import service
 from huida.reading.service import MessagesQuery, SearchQuery, Times
@@ -31,7 +31,7 @@ def _call(function: Any, *args: Any, **kwargs: Any) -> Any:
     """Huida's errors become tool errors the agent reads (and can correct), not protocol failures."""
     try:
         return function(*args, **kwargs)
-    except ApiError as exc:
+    except DomainError as exc:
         raise ToolError(exc.description) from None
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 INSTRUCTIONS = """\
 Huida holds every customer-service conversation of this tenant: visitors talking to robots through the open \
-API, the web widget, Feishu chats and Aily-style sessions, and the agents who took over. These tools only read.
+API, Feishu chats and Aily-style sessions, and the agents who took over. These tools only read.
 - To read one conversation use huida_get_messages with exactly one of chat_id (a chat or session id) or open_id \
 (a visitor id: their one-to-one conversation). Prefer chat_id when you have it.
 - When the user does not say when, infer a relative_time that surely covers what they care about (e.g. \

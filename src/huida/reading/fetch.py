@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from huida.api.errors import ApiError
 from huida.channels.aily.models import AilyFile
 from huida.conversation.models import Message
+from huida.errors import InvalidInput, NotFound
 from huida.materials.models import Media
 from huida.reading import texts
 from huida.reading.resources import Resource, message_resources
@@ -26,14 +26,14 @@ class Download:
     file_name: str
 
 
-def _invalid(description: str, code: str = texts.INVALID) -> ApiError:
-    return ApiError(400, code, description)
+def _invalid(description: str, code: str = texts.INVALID) -> InvalidInput:
+    return InvalidInput(code, description)
 
 
 def _resource(session: Session, tenant_id: int, message_id: str, file_key: str) -> Resource:
     message = session.scalar(select(Message).where(Message.id == message_id, Message.tenant_id == tenant_id))
     if message is None:
-        raise ApiError(404, texts.MESSAGE_NOT_FOUND, f"message not found: {message_id}")
+        raise NotFound(texts.MESSAGE_NOT_FOUND, f"message not found: {message_id}")
     found = next((r for r in message_resources(message) if r.key == file_key), None)
     if found is None:
         raise _invalid(texts.KEY_NOT_IN_MESSAGE.format(file_key=file_key, message_id=message_id),
@@ -52,8 +52,11 @@ def _check(resource: Resource, fetch_type: str) -> None:
 
 
 def _bytes(session: Session, tenant_id: int, resource: Resource) -> Download | None:
-    model = AilyFile if resource.store == "aily" else Media
-    row = session.scalar(select(model).where(model.id == resource.ident, model.tenant_id == tenant_id))
+    row: AilyFile | Media | None
+    if resource.store == "aily":
+        row = session.scalar(select(AilyFile).where(AilyFile.id == resource.ident, AilyFile.tenant_id == tenant_id))
+    else:
+        row = session.scalar(select(Media).where(Media.id == resource.ident, Media.tenant_id == tenant_id))
     if row is None:
         return None
     if row.size > MAX_BYTES:  # checked before the bytes are read
@@ -70,6 +73,6 @@ def fetch_resource(session: Session, tenant_id: int, message_id: str, file_key: 
     _check(resource, fetch_type)
     download = _bytes(session, tenant_id, resource)
     if download is None:
-        raise ApiError(404, texts.MESSAGE_NOT_FOUND, f"the resource {file_key} no longer exists")
+        raise NotFound(texts.MESSAGE_NOT_FOUND, f"the resource {file_key} no longer exists")
     return download
 

@@ -1,7 +1,9 @@
 """Keeping the search index: terms are written in the transaction that stores the message.
 
-`huida.conversation.models` calls `index_message` after every INSERT of a `Message`, whoever writes it (the
-conversation service, a channel, an agent tool), so the index can never miss or lag a committed message.
+`install_search_index()` makes SQLAlchemy call `index_message` after every INSERT of a `Message`, whoever
+writes it (the conversation service, a channel, an agent tool), so the index can never miss or lag a
+committed message. Every process installs it when it starts (`huida.context.build_context`: the server, the
+worker, every CLI command); a script that writes messages through a bare `Database` calls it itself.
 `reindex` rebuilds postings for messages stored before the index existed (migration 0005) or after a
 change of tokenisation.
 """
@@ -12,16 +14,18 @@ import logging
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Connection, delete, func, insert, select
+from sqlalchemy import Connection, delete, event, func, insert, select
+from sqlalchemy.orm import Mapper
 
 from huida.conversation.models import ChatSession, Message
+from huida.db import table_of
 from huida.reading.models import MessageTerm
 from huida.reading.resources import resource_kinds
 from huida.reading.terms import chat_term, index_terms, kind_term, mention_term
 
 log = logging.getLogger("huida.reading")
 
-_TERMS = MessageTerm.__table__
+_TERMS = table_of(MessageTerm)
 _INSERT = insert(_TERMS)
 REINDEX_BATCH = 2000
 
@@ -53,6 +57,17 @@ def index_message(connection: Connection, message: Message) -> None:
     rows = _rows(message.tenant_id, message.seq, terms)
     if rows:
         connection.execute(_INSERT, rows)
+
+
+def _index_inserted(_mapper: Mapper[Message], connection: Connection, message: Message) -> None:
+    """Every stored message gets its search terms in the same transaction, whoever writes it (issue 7)."""
+    index_message(connection, message)
+
+
+def install_search_index() -> None:
+    """Indexes every `Message` inserted through the ORM from now on, in this process. Idempotent."""
+    if not event.contains(Message, "after_insert", _index_inserted):
+        event.listen(Message, "after_insert", _index_inserted)
 
 
 def reindex(connection: Connection, *, tenant_id: int | None = None, batch: int = REINDEX_BATCH) -> int:

@@ -1,4 +1,4 @@
-"""A robot answer (seed 004 §1.5 content) as Markdown: how an ASSISTANT message of the Aily-style API reads
+"""A robot answer (a typed reply's content) as Markdown: how an ASSISTANT message of the Aily-style API reads
 (MDX) and how conversation reading shows it to people and agents.
 
 Menus and recommendations become lists whose items carry their knowledge ids, so a reader knows what the
@@ -7,53 +7,56 @@ visitor was offered and a program can answer with one of them (typing an item's 
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Sequence
 
-from huida.conversation.render import plain_text
+from huida.conversation import reply as r
 
-ImageMarkdown = Callable[[dict[str, Any]], str]  # an `img` content -> its Markdown image
-
-
-def choice_list(items: list[dict[str, Any]]) -> str:
-    return "\n".join(f"- {item.get('text') or ''} (knowledgeId: {item.get('knowledgeId')})" for item in items)
+ImageMarkdown = Callable[[r.Image], str]  # an image answer -> its Markdown image
+ArticleLink = Callable[[r.Article], str | None]  # an article -> the URL its title links to, if any
 
 
-def _menu(content: dict[str, Any]) -> str:
-    title = str(content.get("title") or "")
-    items = choice_list(content.get("texts") or [])
-    return f"{title}\n\n{items}".strip()
+def choice_list(items: Sequence[r.Choice]) -> str:
+    return "\n".join(f"- {item.text} (knowledgeId: {item.knowledge_id})" for item in items)
 
 
-def _text(content: dict[str, Any]) -> str:
-    text = str(content.get("msg") or "")
-    button = content.get("transferToHumanId")
-    if button:  # the default reply's "transfer to a human" button, offered like a menu item
-        label = content.get("suggestionTransferToHumanLabel") or ""
-        text += "\n\n" + choice_list([{"text": label, "knowledgeId": button}])
-    return text
+def _menu(part: r.Menu | r.Recommendations) -> str:
+    items = part.items + ((part.transfer,) if isinstance(part, r.Menu) and part.transfer else ())
+    return f"{part.title}\n\n{choice_list(items)}".strip()
 
 
-def _news(content: dict[str, Any]) -> str:
-    parts = []
-    for article in content.get("articles") or []:
-        title, url, digest = article.get("title") or "", article.get("url"), article.get("digest") or ""
-        head = f"**[{title}]({url})**" if url else f"**{title}**"
-        parts.append(f"{head}\n\n{digest}".strip())
-    return "\n\n".join(parts)
+def _text(part: r.Text) -> str:
+    if part.transfer is None:
+        return part.text
+    # the "transfer to a human" button under the text, offered like a menu item
+    return part.text + "\n\n" + choice_list([part.transfer])
 
 
-def _link(content: dict[str, Any]) -> str:
-    kind = str(content.get("type"))
-    return f"[{kind}]({content.get('url')})" if content.get("url") else f"[{kind}]"
+def _articles(part: r.Articles, link: ArticleLink) -> str:
+    blocks = []
+    for article in part.articles:
+        url = link(article)
+        head = f"**[{article.title}]({url})**" if url else f"**{article.title}**"
+        blocks.append(f"{head}\n\n{article.digest}".strip())
+    return "\n\n".join(blocks)
 
 
-def content_markdown(content: dict[str, Any] | None, image: ImageMarkdown) -> str:
-    if not content:
-        return ""
-    renderers: dict[str, Callable[[dict[str, Any]], str]] = {
-        "txt": _text, "menu": _menu, "recommend": _menu, "news": _news, "img": image,
-        "human": lambda c: str(c.get("transferPrompt") or ""), "video": _link, "audio": _link,
-    }
-    render = renderers.get(str(content.get("type")))
-    return render(content) if render else plain_text(content)
+def _media(part: r.Media) -> str:
+    return f"[{part.kind}]({part.url})" if part.url else f"[{part.kind}]"
+
+
+def _part(part: r.Part, image: ImageMarkdown, link: ArticleLink) -> str:
+    if isinstance(part, r.Text):
+        return _text(part)
+    if isinstance(part, r.Menu | r.Recommendations):
+        return _menu(part)
+    if isinstance(part, r.Articles):
+        return _articles(part, link)
+    if isinstance(part, r.Image):
+        return image(part)
+    if isinstance(part, r.Handover):
+        return part.prompt
+    return _media(part)
+
+
+def content_markdown(content: r.Content, image: ImageMarkdown, link: ArticleLink = lambda article: None) -> str:
+    return "\n\n".join(_part(part, image, link) for part in r.parts(content))

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVarTuple
 
 from sqlalchemy import ColumnElement, Select
 from sqlalchemy.orm import Session
 
 from huida.conversation.models import ChatSession, Message
 from huida.reading.timefilter import Window
+
+MessageRows = Select[Message, ChatSession]  # messages with their sessions
+Columns = TypeVarTuple("Columns")
 
 
 @dataclass(frozen=True)
@@ -37,10 +40,10 @@ def within(window: Window) -> list[ColumnElement[bool]]:
     return conditions
 
 
-def fetch(session: Session, query: Select[Any], limit: int) -> Page:
+def fetch(session: Session, query: MessageRows, limit: int) -> Page:
     rows = session.execute(query.limit(limit + 1)).all()
     return Page([(m, c) for m, c in rows[:limit]], len(rows) > limit)
 
 
-def ordered(query: Select[Any], seq: Any, descending: bool) -> Select[Any]:
+def ordered(query: Select[*Columns], seq: Any, descending: bool) -> Select[*Columns]:
     return query.order_by(seq.desc() if descending else seq.asc())

@@ -8,14 +8,14 @@ the pictures of a news answer are inside a card, which seed 002 does not let any
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
+from huida.conversation import reply as r
 from huida.conversation.models import Message
+from huida.conversation.stored import content_of
 
 IMAGE_PREFIX = "img_"
-_MEDIA_URL = re.compile(r"/material/medias/([^/?#]+)/stream")
 
 
 @dataclass(frozen=True)
@@ -39,11 +39,6 @@ class Resource:
         return {"image": "image", "audio": "media", "video": "media"}.get(self.kind, "file")
 
 
-def _media_id(url: Any) -> str | None:
-    match = _MEDIA_URL.search(url) if isinstance(url, str) else None
-    return match.group(1) if match else None
-
-
 def _media(media_id: str, *, in_card: bool = False, name: str | None = None) -> Resource:
     return Resource(IMAGE_PREFIX + media_id, "image", name, "media", media_id, in_card=in_card)
 
@@ -53,33 +48,34 @@ def _attached(extra: dict[str, Any]) -> list[Resource]:
     for item in extra.get("files") or []:
         if not isinstance(item, dict) or not isinstance(item.get("key"), str):
             continue
-        kind = item.get("kind") if item.get("kind") in ("image", "file", "audio", "video") else "file"
+        kind = item["kind"] if item.get("kind") in ("image", "file", "audio", "video") else "file"
         found.append(Resource(item["key"], kind, item.get("name"), str(item.get("store") or "aily"),
                               str(item.get("id") or item["key"]), sticker=bool(item.get("sticker"))))
     return found
 
 
-def answer_resources(body: dict[str, Any]) -> list[Resource]:
-    """The resources of a robot answer's content."""
-    kind = body.get("type")
-    if kind == "img" and (media_id := _media_id(body.get("url"))):
-        return [_media(media_id, name=body.get("filename"))]
-    if kind == "news":
-        ids = [_media_id(a.get(k)) for a in body.get("articles") or [] for k in ("picurl", "thumbUrl")]
-        return [_media(i, in_card=True) for i in dict.fromkeys(i for i in ids if i)]
-    return []
+def answer_resources(content: r.Content) -> list[Resource]:
+    """The resources of a robot answer's content: its image, and the pictures inside article cards."""
+    found: list[Resource] = []
+    for part in r.parts(content):
+        if isinstance(part, r.Image) and part.found:
+            found.append(_media(part.media_id, name=part.filename))
+        elif isinstance(part, r.Articles):
+            ids = [i for a in part.articles for i in (a.pic_media_id, a.thumb_media_id) if i]
+            found.extend(_media(i, in_card=True) for i in dict.fromkeys(ids))
+    return found
 
 
 def message_resources(message: Message) -> list[Resource]:
     resources = _attached(message.extra or {})
-    if message.body:
-        resources += answer_resources(message.body)
+    if message.body:  # only robot answers have one
+        resources += answer_resources(content_of(message))
     return resources
 
 
 def resource_kinds(message: Message) -> set[str]:
     """The message_type filter values a message matches (resources in cards count too: they are shown)."""
-    kinds = {r.search_kind for r in message_resources(message)}
+    kinds = {res.search_kind for res in message_resources(message)}
     if message.media_type in ("video", "audio"):
         kinds.add("media")
     return kinds

@@ -11,10 +11,11 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
-from huida.api.deps import Ctx, Principal, authenticate
+from huida.api.deps import Ctx
 from huida.api.envelope import ok
-from huida.api.errors import ApiError
 from huida.api.responses import binary
+from huida.auth.deps import Principal, authenticate
+from huida.errors import NotPermitted
 from huida.reading import service, texts
 from huida.reading.service import MAX_PAGE_SIZE, MessagesQuery, SearchQuery, Times
 
@@ -27,7 +28,7 @@ DOWNLOAD_HEADERS = {"X-Content-Type-Options": "nosniff", "Content-Security-Polic
 def reader(request: Request, ctx: Ctx, tenantId: Annotated[int, Path()]) -> Principal:
     principal = authenticate(request, ctx)
     if principal.tenant_id != tenantId:
-        raise ApiError(403, texts.PERMISSION_DENIED, texts.NO_PERMISSION.format(tenant_id=tenantId))
+        raise NotPermitted(texts.PERMISSION_DENIED, texts.NO_PERMISSION.format(tenant_id=tenantId))
     return principal
 
 

@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from sqlalchemy import CompoundSelect, Select, select, union
 from sqlalchemy.orm import Session
 
-from huida.api.errors import ApiError
 from huida.conversation.models import ChatSession
+from huida.errors import NotFound
 from huida.reading import texts
 
-Scope = Select[tuple[str]] | CompoundSelect  # the ids of some of a tenant's sessions
+Scope = Select[str] | CompoundSelect[str]  # the ids of some of a tenant's sessions
 
 
 def chat_sessions(tenant_id: int, chat_id: str) -> Scope:
@@ -42,7 +42,7 @@ def existing_chat(session: Session, tenant_id: int, chat_id: str) -> Chat:
     one = session.execute(select(ChatSession.id, ChatSession.chat_id).where(ChatSession.tenant_id == tenant_id,
                                                                             ChatSession.id == chat_id)).first()
     if one is None:
-        raise ApiError(404, texts.CHAT_NOT_FOUND, f"chat not found: chat_id={chat_id}")
+        raise NotFound(texts.CHAT_NOT_FOUND, f"chat not found: chat_id={chat_id}")
     key = one.chat_id or one.id
     return Chat(key, chat_sessions(tenant_id, key))
 
@@ -50,5 +50,5 @@ def existing_chat(session: Session, tenant_id: int, chat_id: str) -> Chat:
 def existing_p2p(session: Session, tenant_id: int, open_id: str) -> Scope:
     scope = p2p_sessions(tenant_id, open_id)
     if session.scalar(scope.limit(1)) is None:
-        raise ApiError(404, texts.CHAT_NOT_FOUND, texts.NO_P2P.format(open_id=open_id))
+        raise NotFound(texts.CHAT_NOT_FOUND, texts.NO_P2P.format(open_id=open_id))
     return scope

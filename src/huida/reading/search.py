@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from huida.conversation.models import ChatSession, Message
 from huida.reading.listing import same_chat
 from huida.reading.models import MessageTerm
-from huida.reading.pages import Page, after, fetch, within
+from huida.reading.pages import MessageRows, Page, after, fetch, within
 from huida.reading.scan import Source, scan
 from huida.reading.scopes import Chat
 from huida.reading.terms import QueryPlan, chat_term, kind_term, mention_term
@@ -87,7 +87,7 @@ def _lead(session: Session, tenant_id: int, f: SearchFilter,
     return min(sources, key=lambda s: s[1]) if sources else None
 
 
-def _in_order(tenant_id: int, f: SearchFilter, cursor: int | None) -> Select[Any]:
+def _in_order(tenant_id: int, f: SearchFilter, cursor: int | None) -> MessageRows:
     """Every message of the tenant, newest first, with the row conditions (no index-term filter is left)."""
     return (select(Message, ChatSession).join(ChatSession, ChatSession.id == Message.session_id)
             .where(Message.tenant_id == tenant_id, *after(Message.seq, cursor, True), *_conditions(f))

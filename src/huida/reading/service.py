@@ -1,7 +1,7 @@
 """The four reading operations of seed 002, shared by the HTTP API and the MCP tools.
 
 Each takes plain parameters, checks them with the seed's rules and error texts, and answers
-`{items, has_more, page_token}` (or the bytes of a resource). Errors are `ApiError`s.
+`{items, has_more, page_token}` (or the bytes of a resource). Errors are `DomainError`s.
 """
 
 from __future__ import annotations
@@ -14,10 +14,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from huida.api.errors import ApiError
-from huida.api.timefmt import DISPLAY_ZONE
 from huida.conversation.models import Message
 from huida.db import Database
+from huida.errors import InvalidInput, NotFound
 from huida.reading import pagetoken, texts
 from huida.reading.fetch import Download, fetch_resource
 from huida.reading.listing import chat_page, sessions_page, thread_page
@@ -27,6 +26,7 @@ from huida.reading.search import SENDER_ROLES, SearchFilter, search_page
 from huida.reading.terms import KINDS, plan_query
 from huida.reading.timefilter import TimeFilterError, Window, time_window
 from huida.reading.views import THREAD_PREFIX, items
+from huida.timefmt import DISPLAY_ZONE
 
 MAX_PAGE_SIZE = 50
 SORT_RULES = {"create_time_asc": False, "create_time_desc": True}
@@ -34,8 +34,8 @@ CHAT_TYPES = ("group", "p2p")
 MAX_IDS = 50
 
 
-def _invalid(description: str) -> ApiError:
-    return ApiError(400, texts.INVALID, description)
+def _invalid(description: str) -> InvalidInput:
+    return InvalidInput(texts.INVALID, description)
 
 
 def _page_size(value: int) -> int:
@@ -138,7 +138,7 @@ def get_thread_messages(db: Database, tenant_id: int, thread_id: str, *, page_si
                                                        Message.role == "visitor"))
         replied = root and session.scalar(select(Message.id).where(Message.reply_to == root_id).limit(1))
         if not replied:  # unknown, another tenant's, or a question nobody answered yet
-            raise ApiError(404, texts.THREAD_NOT_FOUND, f"thread not found: {thread_id}")
+            raise NotFound(texts.THREAD_NOT_FOUND, f"thread not found: {thread_id}")
         page = thread_page(session, tenant_id, root_id, cursor, descending, size)
         return _answer(session, page, scope, descending, window)
 

@@ -1,7 +1,7 @@
 """Messages and chats as conversation reading shows them (seed 002), from rows of the message store.
 
 A *chat* is what a reader names with `chat_id`: a channel's own conversation (a Feishu chat, an Aily-style
-session; `ChatSession.chat_id`) or, for the open API and the widget, one Huida session (`ChatSession.id`).
+session; `ChatSession.chat_id`) or, for the open API, one Huida session (`ChatSession.id`).
 
 A *thread* is one question and what answered it: a visitor message with the robot's (and later an agent's)
 replies to it (`Message.reply_to`). Its id is `omt_<id of the question>`. A message carries `thread_id` once
@@ -18,10 +18,13 @@ from xml.sax.saxutils import quoteattr
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from huida.api.timefmt import DISPLAY_ZONE
+from huida.conversation import reply as r
+from huida.conversation.easemob import PathLinks
 from huida.conversation.models import ChatSession, Message
+from huida.conversation.stored import content_of
 from huida.reading.markdown import content_markdown
 from huida.reading.resources import Resource, answer_resources, message_resources
+from huida.timefmt import DISPLAY_ZONE
 
 THREAD_PREFIX = "omt_"
 
@@ -51,30 +54,32 @@ def _marker(resource: Resource) -> str:
     return f"<file key={quoteattr(resource.key)} name={quoteattr(resource.name or '')}/>"
 
 
-def _robot_image(content: dict[str, Any]) -> str:
-    keys = [r.key for r in answer_resources(content)]
+def _robot_image(part: r.Image) -> str:
+    keys = [res.key for res in answer_resources(part)]
     return f"![image]({keys[0]})" if keys else "[image]"
 
 
 def message_content(message: Message) -> str:
     """The text a reader sees, with the seed's resource markers (`![image](img_xxx)`, `<file key=.../>`)."""
     if message.role == "robot" and message.body:
-        return content_markdown(message.body, _robot_image)
-    markers = [_marker(r) for r in message_resources(message)]
+        links = PathLinks(message.tenant_id)
+        return content_markdown(content_of(message), _robot_image, lambda article: links.article(article.id))
+    markers = [_marker(res) for res in message_resources(message)]
     return "\n".join([message.text, *markers]) if markers else message.text
+
+
+_MSG_TYPES = {"image": "image", "articles": "interactive", "menu": "interactive", "recommendations": "interactive",
+              "video": "media", "audio": "audio"}
 
 
 def msg_type(message: Message) -> str:
     if message.role == "robot" and message.body:
-        kind = message.body.get("type")
-        return {"img": "image", "news": "interactive", "menu": "interactive", "recommend": "interactive",
-                "video": "media", "audio": "audio"}.get(str(kind), "text")
+        return _MSG_TYPES.get(r.parts(content_of(message))[0].kind, "text")
     resources = message_resources(message)
     if resources and not message.text.strip():
         first = resources[0]
         return {"image": "image", "video": "media", "audio": "audio"}.get(first.kind, "file")
-    aily = (message.extra or {}).get("aily") or {}
-    return "post" if resources or aily.get("content_type") == "MDX" else "text"
+    return "post" if resources or (message.extra or {}).get("markup") == "MDX" else "text"
 
 
 def answered(session: Session, messages: Iterable[Message]) -> set[str]:
@@ -110,8 +115,8 @@ def message_item(message: Message, chat: ChatSession, roots: set[str]) -> dict[s
         item["thread_id"] = thread_id_of(root)
     if message.reply_to:
         item["reply_to"] = message.reply_to
-    if (extra.get("aily") or {}).get("quote_message_id"):
-        item["quote_message_id"] = extra["aily"]["quote_message_id"]
+    if extra.get("quoteMessageId"):
+        item["quote_message_id"] = extra["quoteMessageId"]
     return item
 
 

@@ -7,8 +7,9 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from huida.api.deps import Admin, Caller, Ctx, Editor, PageNumber
+from huida.api.deps import Ctx, PageNumber
 from huida.api.envelope import ok, page
+from huida.auth.deps import Admin, Caller, Editor
 from huida.robots.service import (
     bump_knowledge_version,
     create_robot,

@@ -9,10 +9,10 @@ from pydantic import ValidationError
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from huida.api.errors import ApiError, not_found
-from huida.api.timefmt import format_datetime
+from huida.errors import InvalidInput, not_found
 from huida.robots.models import KnowledgeChange, Robot
 from huida.robots.settings import RobotSettings, resolve_settings
+from huida.timefmt import format_datetime
 
 PROFILE_FIELDS = ("nicename", "father", "mother", "school", "sex", "cityCode", "height", "weight", "blood")
 STATUSES = ("Enable", "Disable")
@@ -47,7 +47,7 @@ def merged_settings(current: dict[str, Any], changes: dict[str, Any]) -> dict[st
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
-        raise ApiError(400, "INVALID_PARAMETER", f"settings.{where}: {first['msg']}") from exc
+        raise InvalidInput("INVALID_PARAMETER", f"settings.{where}: {first['msg']}") from exc
     return settings.model_dump(exclude_defaults=True, mode="json")
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
-from huida.db import now_ms
+from huida.db import now_ms, rowcount
 from huida.jobs import JobContext, RetryableError, RetryPolicy, handler, wake_lane
 from huida.webhooks import sender
 from huida.webhooks.models import DELIVERED, FAILED, PENDING, Webhook, WebhookAttempt, WebhookDelivery
@@ -50,6 +50,8 @@ def _load(job: JobContext) -> Pending | None:
     """What to send, or None when there is nothing to do: the delivery was deleted, already delivered (a
     rerun after a crash) or handed to a newer job (a redelivery)."""
     delivery_id = job.payload.get("deliveryId")
+    if not isinstance(delivery_id, str):
+        return None
     with job.db.read() as session:  # no write lock while reading
         row = session.execute(_LOAD, {"delivery_id": delivery_id}).one_or_none()
     if row is None or row.state != PENDING or row.job_id != job.id:
@@ -72,7 +74,7 @@ def _record(session: Session, job: JobContext, pending: Pending, outcome: sender
               "status_code": outcome.status_code, "latency": outcome.latency_ms,
               "b_state": DELIVERED if outcome.ok else PENDING}
     result = session.execute(_DELIVERED if outcome.ok else _ATTEMPTED, values)
-    if result.rowcount != 1:
+    if rowcount(result) != 1:
         return  # deleted meanwhile, or a newer job took over
     session.execute(_LOG, {"delivery_pk": pending.delivery_pk, "attempt": pending.attempt, "error": error,
                            "status_code": outcome.status_code, "latency_ms": outcome.latency_ms,

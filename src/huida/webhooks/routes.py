@@ -8,9 +8,10 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 
-from huida.api.deps import Admin, Caller, Ctx, PageNumber
+from huida.api.deps import Ctx, PageNumber
 from huida.api.envelope import ok, page
-from huida.api.errors import bad_request
+from huida.auth.deps import Admin, Caller
+from huida.errors import bad_request
 from huida.webhooks import service
 from huida.webhooks.service import WebhookChanges
 from huida.webhooks.views import delivery_entities, delivery_entity, webhook_entity

@@ -14,8 +14,8 @@ from typing import Any
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from huida.api.errors import ApiError, bad_request, conflict, not_found
 from huida.db import new_id, now_ms
+from huida.errors import InvalidInput, bad_request, conflict, not_found
 from huida.jobs import Group, enqueue, set_group_limit, wake_lane
 from huida.jobs.models import PENDING as JOB_PENDING
 from huida.jobs.models import Job
@@ -55,7 +55,7 @@ def clean_url(url: str, allow_private: bool) -> str:
     try:
         return check_subscription_url(url, allow_private)
     except UnsafeTarget as exc:
-        raise ApiError(400, "INVALID_WEBHOOK_URL", str(exc)) from exc
+        raise InvalidInput("INVALID_WEBHOOK_URL", str(exc)) from exc
 
 
 def clean_secret(secret: str) -> str:
@@ -67,7 +67,7 @@ def clean_secret(secret: str) -> str:
 def clean_events(events: list[str]) -> list[str]:
     unknown = [e for e in events if e not in EVENTS]
     if unknown:
-        raise ApiError(400, "INVALID_WEBHOOK_EVENT",
+        raise InvalidInput("INVALID_WEBHOOK_EVENT",
                        f"unknown event(s): {', '.join(map(str, unknown))}; known: {', '.join(EVENTS)}")
     if not events:
         raise bad_request("events must name at least one event")

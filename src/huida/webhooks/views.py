@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from huida.api.timefmt import format_datetime
+from huida.timefmt import format_datetime
 from huida.webhooks.models import Webhook, WebhookAttempt, WebhookDelivery
 from huida.webhooks.service import attempts_of, next_attempt_times, secret_hint
 

@@ -38,7 +38,7 @@ def aily(quiet_server: LiveServer) -> Iterator[Aily]:
 
 @contextmanager
 def worker(server: LiveServer) -> Iterator[None]:
-    running = Worker(server.ctx.db, server.ctx.settings, types=[JOB_TYPE])
+    running = Worker(server.ctx, types=[JOB_TYPE])
     running.start()
     try:
         yield

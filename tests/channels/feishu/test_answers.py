@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 
+import httpx
 import pytest
 
 from tests.channels.feishu.conftest import PUBLIC_BASE_URL
@@ -60,7 +61,9 @@ def test_news_card(bot: Bot, shop: Shop) -> None:
     assert "全场低至 5 折" in card_texts(card)
     link = next(url for label, _v, url in buttons(card) if label == "查看详情")
     article = f"/v10/tenants/{shop.api.tenant_id}/material/news/articles/{shop.article['id']}/html"
-    assert link == PUBLIC_BASE_URL + article
+    assert link.startswith(PUBLIC_BASE_URL + article + "?expires=")  # signed: a visitor in Feishu has no token
+    opened = httpx.get(shop.api.server.base_url + link.removeprefix(PUBLIC_BASE_URL))
+    assert opened.status_code == 200 and "全场低至 5 折" in opened.text
     assert labels(card)[-2:] == ["👍 有帮助", "👎 没帮助"]  # a rule answer
 
 
@@ -142,7 +145,8 @@ def test_handover_replies_the_prompt_and_emits_the_webhook_event_once(fapi: Api,
     assert hit.event == "transfer-human" and event["event"] == "transfer-human"
     assert (event["channel"], event["userId"], event["robotId"]) == ("feishu", user, robot)
     assert event["feishu"]["messageId"] == message_id(payload) and event["feishu"]["channelId"] == bot.channel_id
-    assert event["content"]["properties"] == {"skillGroup": "售后"} and event["msgId"] == bot.settled()[0]["msgId"]
+    assert event["content"]["properties"] == [{"name": "skillGroup", "value": "售后"}]
+    assert event["msgId"] == bot.settled()[0]["msgId"]
     # The default reply's button leads there too (another handover, another event).
     default = bot.reply(bot.say(NONSENSE, user=user))
     bot.click(default, "转人工", user)

@@ -6,11 +6,13 @@ import json
 
 import pytest
 
-from huida.channels.feishu import cards, crypto
+from huida.channels.feishu import cards, crypto, texts
 from huida.channels.feishu.events import Mention, question_text
-from huida.channels.feishu.outbound import Style, media_id_of, render
+from huida.channels.feishu.outbound import Style, render
 from huida.channels.feishu.service import origin_problem
 from huida.channels.feishu.verify import Keys, Rejection, check_token, open_callback
+from huida.conversation import reply as r
+from huida.conversation.easemob import PathLinks
 from tests.fake_feishu.wire import encrypt, sign
 
 
@@ -65,39 +67,36 @@ def test_mentions_are_resolved() -> None:
     assert question_text("@_all 通知", [], "ou_bot") == "@_all 通知"
 
 
-def entity(content: dict, **fields: object) -> dict:
-    return {"msgId": "m-1", "content": content, "resourceType": None, **fields}
+def reply(content: r.Content, **fields: object) -> r.Reply:
+    base = {"msg_id": "m-1", "session_id": "s", "question_id": "q", "tenant_id": 1, "robot_id": "rb", "user_id": "u",
+            "question": "?", "answer_type": "BEST_ANSWER", "answer_source": "RULE", "sub_type": "DEFAULT"}
+    return r.Reply(**{**base, **fields}, content=content)
 
 
 def test_rendering_every_answer_type() -> None:
-    style, no_images = Style("group", public_base_url="https://h.example"), lambda _m: None
-    assert render(entity({"type": "txt", "msg": "好"}), style, no_images).content == {"text": "好"}
-    default = render(entity({"type": "txt", "msg": "抱歉", "transferToHumanId": "DefaultBtn-TransferToHuman-1",
-                             "suggestionTransferToHumanLabel": "找客服"}), style, no_images)
+    links = PathLinks(1, base_url="https://h.example")
+    style, no_images = Style("group", links=links), lambda _m: None
+    assert render(reply(r.Text(text="好")), style, no_images).content == {"text": "好"}
+    button_of_default = r.Choice(knowledge_id="DefaultBtn-TransferToHuman-1", text="找客服")
+    default = render(reply(r.Text(text="抱歉", transfer=button_of_default)), style, no_images)
     assert default.msg_type == "interactive" and "找客服" in json.dumps(default.content, ensure_ascii=False)
     button = default.content["body"]["elements"][1]
     assert button["behaviors"] == [{"type": "callback", "value": cards.menu_value(
         "DefaultBtn-TransferToHuman-1", "找客服", "group")}]
-    image = render(entity({"type": "img", "url": "/v10/tenants/1/material/medias/abc/stream"}), style,
-                   lambda media: f"img_{media}")
+    image = render(reply(r.Image(media_id="abc", filename="a.png")), style, lambda media: f"img_{media}")
     assert (image.msg_type, image.content) == ("image", {"image_key": "img_abc"})
-    gone = render(entity({"type": "img", "url": "/x/y", "filename": "a.png"}), style, no_images)
+    gone = render(reply(r.Image(media_id="abc", filename="a.png")), style, no_images)
     assert gone.msg_type == "text" and "a.png" in gone.content["text"]
-    human = render(entity({"type": "human", "transferPrompt": "稍等", "enableTransferPrompt": True}), style,
-                   no_images)
+    human = render(reply(r.Handover(prompt="稍等")), style, no_images)
     assert human.content == {"text": "稍等"}
-    news = render(entity({"type": "news", "articles": [{"title": "T", "digest": "D", "url": "/a/1/html"}]},
-                         resourceType="RULE"), style, no_images)
-    assert "https://h.example/a/1/html" in json.dumps(news.content) and "👍" in json.dumps(news.content,
-                                                                                           ensure_ascii=False)
-    menu = render(entity({"type": "menu", "title": "", "texts": [{"knowledgeId": "k", "text": "甲"}] * 30}), style,
+    hidden = render(reply(r.Handover(prompt="稍等", show_prompt=False)), style, no_images)
+    assert hidden.content == {"text": texts.HANDOVER}
+    news = render(reply(r.Articles(articles=(r.Article(id="a1", title="T", digest="D"),)), rule_id="rule"), style,
                   no_images)
+    link = "https://h.example/v10/tenants/1/material/news/articles/a1/html"
+    assert link in json.dumps(news.content) and "👍" in json.dumps(news.content, ensure_ascii=False)
+    items = tuple(r.Choice(knowledge_id=f"k{i}", text="甲") for i in range(30))
+    menu = render(reply(r.Menu(title="", items=items)), style, no_images)
     assert len(menu.content["body"]["elements"]) == cards.MAX_BUTTONS
-    assert all(r.uuid == "m-1" for r in (default, image, human, news, menu))
+    assert all(m.uuid == "m-1" for m in (default, image, human, news, menu))
     assert len(json.dumps(menu.content, ensure_ascii=False).encode()) < 30 * 1024
-
-
-def test_media_ids() -> None:
-    assert media_id_of("/v10/tenants/9/material/medias/5fc4/stream") == "5fc4"
-    assert media_id_of("5fc4c71a-69e5") == "5fc4c71a-69e5"
-    assert media_id_of(None) is None and media_id_of("/other/path") is None

@@ -11,8 +11,9 @@ from typing import Any
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
-from huida.api.deps import Admin, Caller, Ctx
+from huida.api.deps import Ctx
 from huida.api.envelope import ok, page
+from huida.auth.deps import Admin, Caller
 from huida.channels.aily import keys
 from huida.robots.service import get_robot
 

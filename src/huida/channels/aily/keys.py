@@ -14,12 +14,12 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from huida.api.errors import not_found
-from huida.api.timefmt import format_datetime
 from huida.auth.models import Tenant
 from huida.channels.aily.models import RobotApiKey
 from huida.db import Database, now_ms
+from huida.errors import not_found
 from huida.robots.models import Robot
+from huida.timefmt import format_datetime
 
 KEY_PREFIX = "hdk_"
 SHOWN_PREFIX = 12  # characters of a key kept in clear to recognise it in a list

@@ -77,6 +77,7 @@ def _check_quote(session: Session, aily: AilySession, quote_id: str | None) -> N
 def _extra(aily: AilySession, new: NewMessage, files: list[AilyFile]) -> dict:
     return {
         "aily": {"session_id": aily.id, "content_type": new.content_type, "quote_message_id": new.quote_message_id},
+        "markup": new.content_type, "quoteMessageId": new.quote_message_id,  # what reading reads, for any channel
         "files": [{"key": f.id, "id": f.id, "kind": f.kind, "name": f.file_name, "mime": f.mime_type, "store": "aily"}
                   for f in files],
         "mentions": [{"id": m.get("entity_id"), "key": m.get("key"), "name": m.get("name"),

@@ -9,33 +9,27 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from starlette.concurrency import run_in_threadpool
 
 from huida.api.deps import Ctx
-from huida.api.errors import ApiError
 from huida.api.responses import binary
 from huida.channels.aily import errors, files, history, messages, runs, sessions
 from huida.channels.aily import run_job as _run_job  # noqa: F401  (registers the run job type)
-from huida.channels.aily.auth import Caller, aily_caller
+from huida.channels.aily.deps import Caller, aily_caller
 from huida.channels.aily.key_routes import router as key_router
 from huida.channels.aily.views import Links
 from huida.context import AppContext
 from huida.db import now_ms
-from huida.jobs.runtime import remember
+from huida.errors import DomainError, NotPermitted, TooLarge
+from huida.materials.deps import read_upload
 from huida.materials.models import Media
-from huida.materials.upload import read_upload
 from huida.reading import pagetoken
 from huida.reading.routes import DOWNLOAD_HEADERS
 from huida.reading.timefilter import Window
 
-
-def _remember(ctx: Ctx) -> None:
-    remember(ctx)  # run jobs of this process ask through the app's own conversation service
-
-
-router = APIRouter(prefix="/open-apis/aily/v1", tags=["aily"], dependencies=[Depends(_remember)])
+router = APIRouter(prefix="/open-apis/aily/v1", tags=["aily"])
 
 MAX_TEXT_FIELD = 65_536
 # A visitor's message, not the seed's 16,777,216: the robot is asked the first 2,000 characters of its plain
@@ -206,7 +200,7 @@ UPLOAD_DOC = {"requestBody": {"required": True, "content": {
     "multipart/form-data": {"schema": {"type": "object", "required": ["file"], "properties": {"file": _BYTES}}},
 }}}
 # Signed links need no token; without one, file content takes the caller's token like the rest of the API.
-SIGNED_OR_TOKEN = {"security": [{"token": []}, {"bearer": []}, {}]}
+SIGNED_OR_TOKEN: dict[str, Any] = {"security": [{"token": []}, {"bearer": []}, {}]}
 DOWNLOAD_ERRORS: dict[int | str, dict[str, Any]] = {401: {"description": "no valid signature, and no valid token"},
                                                     403: {"description": "the link is invalid or has expired"}}
 
@@ -223,8 +217,9 @@ async def upload_file(request: Request, caller: Caller, ctx: Ctx,
     """The file as multipart field `file`, or as the raw body (name from `file_name` or Content-Disposition)."""
     try:
         upload = await read_upload(request, files.MAX_FILE_BYTES, file_name)
-    except ApiError as exc:  # the image library's wording; say it about files
-        problem = f"larger than {files.MAX_FILE_BYTES // (1024 * 1024)} MB" if exc.status == 413 else exc.description
+    except DomainError as exc:  # the image library's wording; say it about files
+        too_big = isinstance(exc, TooLarge)
+        problem = f"larger than {files.MAX_FILE_BYTES // (1024 * 1024)} MB" if too_big else exc.description
         raise errors.invalid("file", problem) from None
     return await run_in_threadpool(_store, ctx, caller.tenant_id, caller.principal, upload.data, upload.filename)
 
@@ -261,7 +256,7 @@ def file_content(file_id: str, request: Request, ctx: Ctx) -> Response:
 def media_content(media_id: str, request: Request, ctx: Ctx) -> Response:
     """An image the robot answered with (signed URLs in ASSISTANT messages only)."""
     if not _signed(request, ctx):
-        raise ApiError(403, "FORBIDDEN", "this link is invalid or has expired", feishu_code=errors.FORBIDDEN)
+        raise NotPermitted("FORBIDDEN", "this link is invalid or has expired", numeric_code=errors.FORBIDDEN)
     with ctx.db.read() as session:
         media = session.get(Media, media_id)
         if media is None:

@@ -13,7 +13,6 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from huida.api.errors import ApiError
 from huida.channels.aily.mdx import question_text
 from huida.channels.aily.models import AilyMessage, AilyRun
 from huida.channels.aily.runs import (
@@ -29,13 +28,13 @@ from huida.channels.aily.runs import (
 )
 from huida.channels.aily.sessions import CHANNEL
 from huida.conversation.models import Message
+from huida.conversation.reply import WAITING_KINDS
 from huida.conversation.service import AskRequest, conversation_service
 from huida.db import Database, now_ms
+from huida.errors import DomainError
 from huida.jobs import JobContext, RetryPolicy, handler
-from huida.jobs.runtime import context_for
 
 RUN_RETRY = RetryPolicy(max_attempts=5, base_delay=2.0, factor=2.0, max_delay=60.0)
-WAITING_ANSWERS = ("menu", "recommend")  # the robot offers choices and waits for the user's pick
 
 
 @dataclass(frozen=True)
@@ -93,15 +92,15 @@ def run_robot(job: JobContext) -> None:
     work = _start(job.db, str(job.payload.get("run_id")))
     if work is None:
         return
-    service = conversation_service(context_for(job.db, job.settings))
+    service = conversation_service(job.app)
     request = AskRequest(tenant_id=work.tenant_id, robot_id=work.robot_id, user_id=work.sender,
                          question=work.question, origin_type=CHANNEL, channel=CHANNEL,
                          visitor_key=f"{CHANNEL}:{work.session_id}", chat_id=work.session_id,
                          question_id=work.message_id)
     try:
-        result = service.ask(request)
-    except ApiError as exc:  # the robot refused (disabled, deleted, ...): retrying will not help
+        reply = service.ask(request)
+    except DomainError as exc:  # the robot refused (disabled, deleted, ...): retrying will not help
         _finish(job.db, work.run_id, FAILED, error=(exc.code, exc.description))
         return
-    waiting = (result.entity.get("content") or {}).get("type") in WAITING_ANSWERS
-    _finish(job.db, work.run_id, REQUIRES_MESSAGE if waiting else COMPLETED, reply_id=result.answer_id)
+    waiting = reply.content.kind in WAITING_KINDS  # the robot offers choices and waits for the user's pick
+    _finish(job.db, work.run_id, REQUIRES_MESSAGE if waiting else COMPLETED, reply_id=reply.msg_id)

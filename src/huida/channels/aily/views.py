@@ -7,7 +7,7 @@ milliseconds as strings. Files carry signed preview URLs.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,9 +16,11 @@ from sqlalchemy.orm import Session, undefer
 
 from huida.channels.aily.files import file_content_path, file_view, media_content_path, signed_url
 from huida.channels.aily.models import AilyFile, AilyMessage, AilyRun, AilySession
+from huida.conversation.easemob import PathLinks
 from huida.conversation.models import Message
+from huida.conversation.reply import Image
+from huida.conversation.stored import content_of
 from huida.reading.markdown import content_markdown
-from huida.reading.resources import answer_resources
 
 IDENTITY_PROVIDER = "AILY"
 
@@ -42,11 +44,10 @@ def _sender(entity_id: str, sender_type: str) -> dict[str, str]:
             "aily_id": entity_id}
 
 
-def _image(links: Links) -> Any:
-    def render(content: dict[str, Any]) -> str:
-        images = answer_resources(content)
-        name = content.get("filename") or "image"
-        return f"![{name}]({links.media(images[0].ident)})" if images else f"![{name}]({content.get('url')})"
+def _image(links: Links) -> Callable[[Image], str]:
+    def render(part: Image) -> str:
+        name = part.filename or "image"
+        return f"![{name}]({links.media(part.media_id)})" if part.found else f"![{name}]({part.media_id})"
 
     return render
 
@@ -82,7 +83,9 @@ def _user(message: Message, posted: AilyMessage, batch: _Batch, links: Links) ->
 
 
 def _assistant(message: Message, links: Links) -> dict[str, Any]:
-    content = content_markdown(message.body, _image(links)) if message.body else message.text
+    paths = PathLinks(message.tenant_id)
+    content = (content_markdown(content_of(message), _image(links), lambda article: paths.article(article.id))
+               if message.body else message.text)
     return {"content_type": "MDX", "content": content, "files": [], "quote_message_id": None,
             "sender": _sender(message.sender_id, "ASSISTANT"), "mentions": []}
 

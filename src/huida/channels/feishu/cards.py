@@ -8,9 +8,11 @@ Buttons that call back carry a small `value` Huida reads in `card.action.trigger
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from huida.channels.feishu import texts
+from huida.conversation.reply import Article, Choice
 
 MAX_TEXT = 20_000  # Feishu takes 150 KB of text; a robot answer is far shorter
 MAX_CARD_TEXT = 5_000  # a whole card must stay under 30 KB
@@ -65,11 +67,10 @@ def thumbs(msg_id: str) -> dict[str, Any]:
                 button(texts.THUMB_DOWN, value={"a": FEEDBACK, "m": msg_id, "s": THUMB_DOWN})])
 
 
-def menu_card(title: str, items: list[dict[str, Any]], chat_type: str) -> dict[str, Any]:
+def menu_card(title: str, items: Sequence[Choice], chat_type: str) -> dict[str, Any]:
     """One button per item (menu entries, recommended questions, a transfer button)."""
-    buttons = [button(str(item.get("text") or ""), value=menu_value(str(item["knowledgeId"]),
-                                                                     str(item.get("text") or ""), chat_type))
-               for item in items[:MAX_BUTTONS] if item.get("knowledgeId")]
+    buttons = [button(item.text, value=menu_value(item.knowledge_id, item.text, chat_type))
+               for item in items[:MAX_BUTTONS] if item.knowledge_id]
     return card(buttons, title=title or texts.MENU_TITLE)
 
 
@@ -85,20 +86,21 @@ def text_card(message: str, *, transfer: tuple[str, str] | None = None, feedback
     return card(elements)
 
 
-def news_card(articles: list[dict[str, Any]], *, link: Any, feedback_msg_id: str | None = None) -> dict[str, Any]:
+def news_card(articles: Sequence[Article], *, link: Callable[[Article], str | None],
+              feedback_msg_id: str | None = None) -> dict[str, Any]:
     """Title, digest and a link per article; `link(article)` gives the absolute URL or None."""
     elements: list[dict[str, Any]] = []
     for index, article in enumerate(articles[:MAX_BUTTONS]):
         if index:
             elements.append({"tag": "hr"})
         if index or len(articles) > 1:
-            elements.append(plain(str(article.get("title") or "")))
-        if article.get("digest"):
-            elements.append(plain(str(article["digest"])))
+            elements.append(plain(article.title))
+        if article.digest:
+            elements.append(plain(article.digest))
         url = link(article)
         if url:
             elements.append(button(texts.READ_MORE, url=url, kind="primary"))
     if feedback_msg_id:
         elements.append(thumbs(feedback_msg_id))
-    title = str(articles[0].get("title") or texts.NEWS_TITLE) if articles else texts.NEWS_TITLE
+    title = (articles[0].title or texts.NEWS_TITLE) if articles else texts.NEWS_TITLE
     return card(elements, title=title)

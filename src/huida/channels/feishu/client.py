@@ -15,6 +15,7 @@ command) would otherwise pay at start, Feishu channel or not.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import json
@@ -161,7 +162,7 @@ class FeishuApi:
         for attempt in (1, 2):
             token = self.tenant_token()
             option = RequestOption.builder().tenant_access_token(token).build()
-            response = self._sdk(what, lambda option=option: send(option))
+            response = self._sdk(what, functools.partial(send, option))
             if response.code in INVALID_TOKEN_CODES and attempt == 1:
                 log.info("feishu app %s: %s answered code %s, fetching a new token", self.app_id, what,
                          response.code)

@@ -9,13 +9,13 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from huida.api.timefmt import format_datetime
 from huida.channels.feishu.apps import ChannelInfo
 from huida.channels.feishu.models import FAILED, PENDING, SENT, SKIPPED, FeishuDelivery
 from huida.db import now_ms
 from huida.jobs import enqueue
 from huida.jobs.models import PENDING as JOB_PENDING
 from huida.jobs.models import Job
+from huida.timefmt import format_datetime
 
 REPLY = "feishu.reply"  # the job type (huida.channels.feishu.jobs)
 STATES = (PENDING, SENT, SKIPPED, FAILED)

@@ -80,7 +80,7 @@ def _mentions(raw: Any) -> tuple[Mention, ...]:
     found = []
     for item in raw if isinstance(raw, list) else []:
         if isinstance(item, dict) and isinstance(item.get("key"), str):
-            ids = item.get("id") if isinstance(item.get("id"), dict) else {}
+            ids = item["id"] if isinstance(item.get("id"), dict) else {}
             name = strip_refused(str(item.get("name") or ""))
             found.append(Mention(strip_refused(item["key"]), strip_refused(str(ids.get("open_id") or "")), name))
     return tuple(found)
@@ -91,7 +91,7 @@ def parse_message(payload: dict[str, Any]) -> ReceivedMessage:
     event = _dict(payload.get("event"), "event")
     message = _dict(event.get("message"), "event.message")
     sender = _dict(event.get("sender"), "event.sender")
-    sender_id = sender.get("sender_id") if isinstance(sender.get("sender_id"), dict) else {}
+    sender_id = sender["sender_id"] if isinstance(sender.get("sender_id"), dict) else {}
     try:
         content = json.loads(_text(message.get("content"), "event.message.content"))
     except ValueError as exc:

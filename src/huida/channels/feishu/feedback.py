@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from huida.api.errors import ApiError
 from huida.channels.feishu import cards, texts
 from huida.channels.feishu.apps import ChannelInfo
 from huida.db import Database
+from huida.errors import DomainError
 from huida.feedback.thumbs import set_feedback
 from huida.safetext import REFUSED
 
@@ -23,6 +23,6 @@ def record_thumb(db: Database, channel: ChannelInfo, open_id: str, value: dict[s
         with db.session() as session:
             set_feedback(session, tenant_id=channel.tenant_id, robot_id=channel.robot_id, msg_id=msg_id,
                          status=status, user_id=open_id)
-    except ApiError:  # not an answer of this robot (another robot's, another tenant's, or none)
+    except DomainError:  # not an answer of this robot (another robot's, another tenant's, or none)
         return texts.toast("error", texts.FEEDBACK_INVALID)
     return texts.toast("success", texts.FEEDBACK_THANKS)

@@ -7,11 +7,11 @@ from collections.abc import Callable
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from huida.api.errors import ApiError
 from huida.channels.feishu.apps import ChannelInfo
 from huida.channels.feishu.client import FeishuApi
 from huida.channels.feishu.models import FeishuImage
 from huida.db import Database, now_ms
+from huida.errors import DomainError
 from huida.materials.service import get_media
 
 _TABLE = FeishuImage.__table__
@@ -38,7 +38,7 @@ def image_keys(db: Database, channel: ChannelInfo, api: FeishuApi) -> Callable[[
             with db.read() as session:
                 media = get_media(session, channel.tenant_id, media_id, load="data")
                 data, filename, content_type = media.data, media.filename, media.content_type
-        except ApiError:
+        except DomainError:
             return None
         key = api.upload_image(data, filename, content_type)
         with db.session() as session:

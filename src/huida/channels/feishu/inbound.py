@@ -118,7 +118,7 @@ def _menu_click(db: Database, channel: ChannelInfo, click: CardClick) -> dict[st
     knowledge_id, label = click.value.get("k"), strip_refused(str(click.value.get("t") or ""))[:100]
     if not isinstance(knowledge_id, str) or not knowledge_id or len(knowledge_id) > 200 or REFUSED.search(knowledge_id):
         return texts.toast("error", texts.INVALID_ACTION)
-    chat_type = click.value.get("ct") if click.value.get("ct") in ("p2p", "group") else "group"
+    chat_type = click.value["ct"] if click.value.get("ct") in ("p2p", "group") else "group"
     inbound = Inbound(kind="click", event_id=click.event_id, source_message_id=click.message_id,
                       chat_id=click.chat_id, chat_type=chat_type, open_id=click.open_id, question=label,
                       request={"knowledgeId": knowledge_id, "label": label})

@@ -19,7 +19,6 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from huida.api.errors import ApiError
 from huida.channels.feishu import deliveries, handover, texts
 from huida.channels.feishu.apps import ChannelInfo, snapshot
 from huida.channels.feishu.client import FeishuApi, FeishuError, api_for
@@ -28,10 +27,12 @@ from huida.channels.feishu.events import MEDIA_TYPES, TEXT_TYPES, Mention, menti
 from huida.channels.feishu.images import image_keys
 from huida.channels.feishu.models import PENDING, SENT, SKIPPED, FeishuChannel, FeishuDelivery
 from huida.channels.feishu.outbound import OutMessage, Style, canned, render
+from huida.conversation.reply import Reply
 from huida.conversation.service import AskRequest, conversation_service
-from huida.conversation.welcome import welcome_entity
+from huida.conversation.welcome import greeting_for
+from huida.errors import DomainError, NotFound
 from huida.jobs import JobContext, PermanentError, RetryableError, RetryPolicy, handler
-from huida.jobs.runtime import context_for
+from huida.materials.links import material_links
 
 log = logging.getLogger("huida.feishu")
 
@@ -72,18 +73,18 @@ def _stable_uuid(work: Work, what: str) -> str:
     return str(uuidlib.uuid5(uuidlib.NAMESPACE_URL, f"huida:feishu:{work.channel.channel_id}:{work.event_id}:{what}"))
 
 
-def _ask(job: JobContext, work: Work, *, question: str = "", knowledge_id: str | None = None) -> dict[str, Any]:
-    service = conversation_service(context_for(job.db, job.settings))
+def _ask(job: JobContext, work: Work, *, question: str = "", knowledge_id: str | None = None) -> Reply:
+    service = conversation_service(job.app)
     dedupe = work.source_message_id if work.kind == "message" else f"card:{work.event_id}"
     request = AskRequest(
         tenant_id=work.channel.tenant_id, robot_id=work.channel.robot_id, user_id=work.open_id, question=question,
         type="MENU_CLICK" if knowledge_id else "TEXT", knowledge_id=knowledge_id, origin_type="feishu",
         channel="feishu", visitor_key=f"feishu:{work.chat_id}:{work.open_id}", chat_id=work.chat_id,
-        chat_type=work.chat_type, dedupe_key=dedupe,
+        chat_type=work.chat_type, dedupe_key=dedupe, handover_event="channel",
         extra={"feishu": {"channelId": work.channel.channel_id, "messageId": work.source_message_id,
                           "eventId": work.event_id, "chatId": work.chat_id}},
     )
-    return service.ask(request).entity
+    return service.ask(request)
 
 
 def bot_open_id(job: JobContext, channel: ChannelInfo, api: FeishuApi) -> str:
@@ -114,26 +115,29 @@ def _message_reply(job: JobContext, work: Work, api: FeishuApi, progress: dict[s
             raise Skip("group message without an @ to the bot")
     question = question_text(str(request.get("text") or ""), mentions, bot)
     if not question:  # only "@bot": greet
-        service = conversation_service(context_for(job.db, job.settings))
-        welcome = welcome_entity(service, work.channel.tenant_id, work.channel.robot_id, None, "feishu")
-        return canned(str(welcome["content"]["msg"]), _stable_uuid(work, "welcome"))
-    progress["entity"] = entity = _ask(job, work, question=question)
-    return render(entity, _style(job, work), image_keys(job.db, work.channel, api))
+        service = conversation_service(job.app)
+        greeting = greeting_for(service, work.channel.tenant_id, work.channel.robot_id, None, "feishu")
+        return canned(greeting.content.text, _stable_uuid(work, "welcome"))
+    progress["reply"] = reply = _ask(job, work, question=question)
+    return render(reply, _style(job, work), image_keys(job.db, work.channel, api))
 
 
 def _click_reply(job: JobContext, work: Work, api: FeishuApi, progress: dict[str, Any]) -> OutMessage:
     try:
-        entity = _ask(job, work, knowledge_id=str(work.request.get("knowledgeId") or ""))
-    except ApiError as exc:
+        reply = _ask(job, work, knowledge_id=str(work.request.get("knowledgeId") or ""))
+    except NotFound as exc:
         if exc.code != "KNOWLEDGE_NOT_FOUND":
             raise
         return canned(texts.OPTION_GONE, _stable_uuid(work, "option-gone"))
-    progress["entity"] = entity
-    return render(entity, _style(job, work), image_keys(job.db, work.channel, api))
+    progress["reply"] = reply
+    return render(reply, _style(job, work), image_keys(job.db, work.channel, api))
 
 
 def _style(job: JobContext, work: Work) -> Style:
-    return Style(work.chat_type, work.channel.feedback_on_text, job.settings.public_base_url)
+    links = None
+    if job.settings.public_base_url:  # Feishu opens only absolute links
+        links = material_links(job.app, work.channel.tenant_id)
+    return Style(work.chat_type, work.channel.feedback_on_text, links)
 
 
 def _run(job: JobContext, work: Work, attempt: Attempt, progress: dict[str, Any]) -> None:
@@ -152,8 +156,8 @@ def _run(job: JobContext, work: Work, attempt: Attempt, progress: dict[str, Any]
 def _finish(job: JobContext, work: Work, attempt: Attempt, progress: dict[str, Any]) -> None:
     def write(session: Session) -> None:
         row = deliveries.record(session, work.delivery_id, attempt)
-        if row is not None and progress.get("entity") is not None:
-            handover.emit_once(session, row, work.channel, progress["entity"])
+        if row is not None and progress.get("reply") is not None:
+            handover.emit_once(session, row, work.channel, progress["reply"])
 
     job.finish_with(write)
 
@@ -167,7 +171,8 @@ def reply(job: JobContext) -> None:
     work = _load(job)
     if work is None:
         return
-    attempt, progress = Attempt(job.attempt), {}
+    attempt = Attempt(job.attempt)
+    progress: dict[str, Any] = {}
     _finish(job, work, attempt, progress)  # recorded whatever happens below
     try:
         _run(job, work, attempt, progress)
@@ -176,7 +181,7 @@ def reply(job: JobContext) -> None:
         if exc.permanent:
             raise PermanentError(str(exc)) from exc
         raise RetryableError(str(exc), retry_after=exc.retry_after) from exc
-    except ApiError as exc:  # the robot or its knowledge is gone: asking again cannot help
+    except DomainError as exc:  # the robot or its knowledge is gone: asking again cannot help
         attempt.error = f"{exc.code}: {exc.description}"
         raise PermanentError(attempt.error) from exc
     except Exception as exc:

@@ -32,7 +32,6 @@ from huida.channels.feishu.models import LONG_CONNECTION, FeishuChannel
 from huida.channels.feishu.verify import Rejection, parse_json
 from huida.context import AppContext
 from huida.db import Database
-from huida.jobs.runtime import remember
 
 log = logging.getLogger("huida.feishu")
 
@@ -60,7 +59,7 @@ class Intake(lark.EventDispatcherHandler):
             log.warning("feishu long connection: channel %s refused an event: %s", channel.channel_id,
                         rejection.reason)
             return None
-        header = data.get("header") if isinstance(data.get("header"), dict) else {}
+        header = data["header"] if isinstance(data.get("header"), dict) else {}
         return result if header.get("event_type") == CARD_ACTION else None
 
 
@@ -82,7 +81,6 @@ def connect(ctx: AppContext, channel_id: str, *, exit_with_parent: bool = False)
     channel = load_channel(ctx.db, channel_id)
     if channel is None:
         raise LookupError(f"no Feishu channel {channel_id}")
-    remember(ctx)
     if exit_with_parent:
         _watch_parent()
     import lark_oapi.ws.client as ws_client

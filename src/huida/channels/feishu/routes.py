@@ -6,21 +6,22 @@ from __future__ import annotations
 import logging
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from starlette.datastructures import Headers
 
-from huida.api.deps import Admin, Caller, Ctx, PageNumber
+from huida.api.deps import Ctx, PageNumber
 from huida.api.envelope import ok, page
-from huida.api.errors import ApiError, bad_request, register_renderer
+from huida.api.errors import ApiError, register_renderer
+from huida.auth.deps import Admin, Caller
 from huida.channels.feishu import deliveries, inbound, service
 from huida.channels.feishu.apps import load_channel
 from huida.channels.feishu.service import ChannelChanges, channel_entity
 from huida.channels.feishu.verify import Rejection, open_callback
 from huida.context import AppContext
-from huida.jobs.runtime import remember
+from huida.errors import bad_request
 
 log = logging.getLogger("huida.feishu")
 
@@ -29,12 +30,7 @@ Secret = Annotated[str, StringConstraints(pattern=r"^\S+$", min_length=1, max_le
 OptionalSecret = Annotated[str, StringConstraints(pattern=r"^\S*$", max_length=256)]
 
 
-def _remember(ctx: Ctx) -> None:
-    remember(ctx)  # jobs of this process ask through the app's own conversation service
-
-
-router = APIRouter(prefix="/v10/tenants/{tenantId}/channels/feishu", tags=["feishu"],
-                   dependencies=[Depends(_remember)])
+router = APIRouter(prefix="/v10/tenants/{tenantId}/channels/feishu", tags=["feishu"])
 events_router = APIRouter(tags=["feishu"])
 EVENTS_PREFIX = "/channels/feishu/"
 
@@ -150,7 +146,6 @@ CALLBACK_DOC: dict[int | str, dict[str, Any]] = {
 
 def receive_callback(ctx: AppContext, channel_id: str, headers: Headers, body: bytes) -> JSONResponse:
     """Authenticates, dedupes and queues one callback; a refused one gets a 4xx and leaves no trace."""
-    remember(ctx)
     channel = load_channel(ctx.db, channel_id)
     try:
         if channel is None:

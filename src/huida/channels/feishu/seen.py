@@ -11,12 +11,12 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from huida.channels.feishu.models import FeishuSeen
-from huida.db import Database, now_ms
+from huida.db import Database, now_ms, rowcount, table_of
 
 RETENTION_MS = 24 * 3600 * 1000
 PRUNE_EVERY_SECONDS = 600.0
 
-_TABLE = FeishuSeen.__table__
+_TABLE = table_of(FeishuSeen)
 _INSERT_ONCE = {
     name: module.insert(_TABLE).on_conflict_do_nothing(index_elements=["channel_pk", "key"]).returning(_TABLE.c.pk)
     for name, module in (("postgresql", postgresql), ("sqlite", sqlite))
@@ -36,7 +36,7 @@ def first_time(session: Session, channel_pk: int, key: str) -> bool:
 def prune(db: Database, older_than_ms: int) -> int:
     with db.session() as session:
         result = session.execute(delete(FeishuSeen).where(FeishuSeen.created_at < older_than_ms))
-        return result.rowcount or 0
+        return rowcount(result)
 
 
 def maybe_prune(db: Database) -> None:

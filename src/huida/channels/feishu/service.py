@@ -10,11 +10,11 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from huida.api.errors import ApiError, conflict, not_found
-from huida.api.timefmt import format_datetime
 from huida.channels.feishu.models import FeishuChannel
 from huida.db import now_ms
+from huida.errors import InvalidInput, conflict, not_found
 from huida.robots.service import get_robot
+from huida.timefmt import format_datetime
 
 NAMED_DOMAINS = ("feishu", "lark")
 _DIRECT = ("name", "app_id", "app_secret", "encrypt_key", "verification_token", "mode", "enabled")
@@ -64,7 +64,7 @@ def clean_domain(domain: str) -> str:
         return domain
     problem = origin_problem(domain.rstrip("/"))
     if problem:
-        raise ApiError(400, "INVALID_DOMAIN", f"domain must be feishu, lark or an https origin: {problem}")
+        raise InvalidInput("INVALID_DOMAIN", f"domain must be feishu, lark or an https origin: {problem}")
     return domain.rstrip("/")
 
 

@@ -51,6 +51,7 @@ def _transfer(sub_type: str, source: str = t.SOURCE_HUMAN) -> t.Decision:
 TRANSFER_BUTTONS = {
     t.MENU_TRANSFER_PREFIX: t.SUB_HUMAN_MENU_CLICK,
     t.DEFAULT_TRANSFER_PREFIX: t.SUB_HUMAN_DEFAULT_CLICK,
+    t.CLICK_TRANSFER_PREFIX: t.SUB_HUMAN_CLICK,
 }
 
 
@@ -84,7 +85,8 @@ def human_step(s: t.Situation) -> t.Decision | None:
     if not asks_for_human(s.normalized, s.config.human_keywords):
         return None
     source = t.SOURCE_HUMAN_FIRST_ROUND if s.session.is_first_question else t.SOURCE_HUMAN
-    return _transfer(t.SUB_HUMAN_INTENTION, source)
+    custom = asks_for_human(s.normalized, s.config.custom_human_keywords)
+    return _transfer(t.SUB_HUMAN_CUSTOM if custom else t.SUB_HUMAN_INTENTION, source)
 
 
 def repeat_step(s: t.Situation) -> t.Decision | None:

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from huida.engine.candidate import Candidate as Candidate  # re-exported: t.Candidate
 from huida.engine.strategies import StrategyContext
 
 # answerType (seed 004 §1.4)
@@ -26,16 +27,19 @@ SOURCE_DEFAULT = "DEFAULT"
 SOURCE_FREECHAT = "FREECHAT"
 SOURCE_RECOMMEND = "RECOMMENDATE"
 SOURCE_NEG_SENTIMENT = "NEG_SENTIMENT"
-SOURCE_WELCOME = "WELCOME"
 
 # subType
 SUB_DEFAULT = "DEFAULT"
 SUB_HUMAN_INTENTION = "HUMAN_INTENTION"
 SUB_HUMAN_MENU_CLICK = "HUMAN_MENU_CLICK"
 SUB_HUMAN_DEFAULT_CLICK = "HUMAN_DEFAULT_CLICK"
+SUB_HUMAN_CLICK = "HUMAN_CLICK"  # a transfer button under another reply (repeat, negative sentiment)
+SUB_HUMAN_CUSTOM = "HUMAN_CUSTOM"  # a transfer keyword the robot's operator added to the defaults
 
 MENU_TRANSFER_PREFIX = "MenuBtn-TransferToHuman-"
 DEFAULT_TRANSFER_PREFIX = "DefaultBtn-TransferToHuman-"
+CLICK_TRANSFER_PREFIX = "Btn-TransferToHuman-"
+TRANSFER_PREFIXES = (MENU_TRANSFER_PREFIX, DEFAULT_TRANSFER_PREFIX, CLICK_TRANSFER_PREFIX)
 
 
 @dataclass(frozen=True)
@@ -78,14 +82,6 @@ class RuleView:
         return self.status == "ENABLE" and self.enable_time <= now_ms < self.disable_time
 
 
-@dataclass(frozen=True)
-class Candidate:
-    rule_id: str
-    question: str
-    score: float
-    exact: bool = False  # the question is one of this rule's own, word for word (after normalisation)
-
-
 class Knowledge(Protocol):
     """A robot's knowledge as the policy sees it."""
 
@@ -109,6 +105,7 @@ class PolicyConfig:
     recommend_max: int = 5
     repeat_limit: int = 3
     human_keywords: tuple[str, ...] = ()
+    custom_human_keywords: tuple[str, ...] = ()  # those of human_keywords the operator added (HUMAN_CUSTOM)
     sensitive_words: tuple[str, ...] = ()
     negative_sentiment: bool = True
     small_talk: tuple[SmallTalk, ...] = ()

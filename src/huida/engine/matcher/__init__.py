@@ -5,13 +5,8 @@ matcher.search("微利贷怎么还款")            # [Candidate(rule_id, questio
 matcher.thresholds                        # Thresholds(answer, recommend), calibrated
 """
 
-from huida.engine.matcher.dense import (
-    Embedder,
-    HttpEmbedder,
-    LocalEmbedder,
-    OptionalFeatureError,
-    embedder_from_env,
-)
+
+from huida.engine.matcher.dense import Embedder, HttpEmbedder, LocalEmbedder, OptionalFeatureError
 from huida.engine.matcher.engine import HybridMatcher, build_matcher
 from huida.engine.matcher.pairs import (
     PairLearning,
@@ -38,7 +33,6 @@ __all__ = [
     "Signal",
     "Thresholds",
     "build_matcher",
-    "embedder_from_env",
     "pairs_for_knowledge",
     "read_labelled_pairs",
 ]

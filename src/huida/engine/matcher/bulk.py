@@ -114,7 +114,8 @@ def _text_matrix(ids: np.ndarray, counts: np.ndarray, ext_doc: np.ndarray, n_chu
     return sp.csr_matrix((np.ones(len(cols), np.int32), cols, indptr), shape=(n_texts, rows))
 
 
-def _extra(tokenizer, texts, pieces, ids, counts, word_chunk, hashes) -> tuple[np.ndarray, np.ndarray]:
+def _extra(tokenizer: Tokenizer, texts: Sequence[str], pieces: list[str], ids: np.ndarray, counts: np.ndarray,
+           word_chunk: np.ndarray, hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The (text, key) occurrences that do not split by chunk."""
     text_of = np.repeat(np.arange(len(texts), dtype=np.int64), counts)
     parts = [_cross_pairs(ids, text_of, word_chunk, hashes), _term_text_words(tokenizer, texts, pieces)]
@@ -156,12 +157,12 @@ def _chunk_words(tokenizer: Tokenizer, chunks: list[str]) -> tuple[np.ndarray, n
                     segs.append((i, 0, word_hash(stem(run) if stem_latin else run)))
     table = np.array(segs, dtype=_U).reshape(-1, 3)
     run_ptr, run_hashes = _cut_hashes(list(runs))
-    run = table[:, 1].astype(np.int64) - 1
-    is_run = run >= 0
-    n = np.ones(len(run), dtype=np.int64)
-    n[is_run] = np.diff(run_ptr)[run[is_run]]
-    first = np.zeros(len(run), dtype=np.int64)
-    first[is_run] = run_ptr[run[is_run]]
+    run_of = table[:, 1].astype(np.int64) - 1  # each segment's Chinese run, or -1
+    is_run = run_of >= 0
+    n = np.ones(len(run_of), dtype=np.int64)
+    n[is_run] = np.diff(run_ptr)[run_of[is_run]]
+    first = np.zeros(len(run_of), dtype=np.int64)
+    first[is_run] = run_ptr[run_of[is_run]]
     src = np.repeat(first, n) + np.arange(int(n.sum()), dtype=np.int64) - np.repeat(np.cumsum(n) - n, n)
     from_run = np.repeat(is_run, n)
     hashes = np.repeat(table[:, 2], n)
@@ -186,7 +187,8 @@ def _word_occurrences(chunk: np.ndarray, hashes: np.ndarray) -> list[tuple[np.nd
     return [(chunk, word_unit_keys(hashes)), (chunk[:-1][same], pairs)]
 
 
-def _cross_pairs(ids, text_of, word_chunk, hashes) -> tuple[np.ndarray, np.ndarray]:
+def _cross_pairs(ids: np.ndarray, text_of: np.ndarray, word_chunk: np.ndarray,
+                 hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Word pairs across a space: the last word of a chunk and the first of the next chunk with words."""
     first = np.searchsorted(word_chunk, np.arange(int(ids.max(initial=-1)) + 2))
     has = first[ids + 1] > first[ids]
@@ -219,7 +221,7 @@ def _chunk_matrix(occurrences: list[tuple[np.ndarray, np.ndarray]], n_rows: int)
         del chunk, key
     packed.sort()
     if not len(packed):
-        return np.zeros(0, _U), sp.csr_matrix((n_rows, 0), dtype=np.int32)
+        return np.zeros(0, _U), sp.csr_matrix(np.zeros((n_rows, 0), dtype=np.int32))  # no keys: no columns
     new = np.empty(len(packed), dtype=bool)
     new[0], new[1:] = True, packed[1:] != packed[:-1]
     starts = np.flatnonzero(new)

@@ -107,4 +107,5 @@ def _wilson_lower(good: np.ndarray, total: np.ndarray) -> np.ndarray:
     z2 = _Z * _Z
     centre = p + z2 / (2 * total)
     spread = _Z * np.sqrt(p * (1 - p) / total + z2 / (4 * total * total))
-    return (centre - spread) / (1 + z2 / total)
+    bound: np.ndarray = (centre - spread) / (1 + z2 / total)
+    return bound

@@ -67,7 +67,8 @@ class RuleClassifier:
             found = self._keys[at] == keys if len(self._keys) else np.zeros(len(keys), bool)
             table = np.concatenate([table, np.where(found, at, -1)])
         self._remap = (p.generation, table)
-        return table[ids]
+        columns: np.ndarray = table[ids]
+        return columns
 
     def margins(self, index: LexicalIndex, terms: Terms) -> np.ndarray:
         """Decision value per class (same order as `classes`), from the question's index terms."""

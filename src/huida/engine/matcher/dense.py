@@ -1,5 +1,6 @@
 """Optional dense embeddings: a local sentence-transformers model directory or an OpenAI-compatible
-`/v1/embeddings` endpoint. Nothing is ever downloaded at run time."""
+`/v1/embeddings` endpoint. Nothing is ever downloaded at run time. The matcher gets its embedder as a
+parameter (`MatcherOptions.embedder`); which one a process uses is its settings' business (huida.embeddings)."""
 
 from __future__ import annotations
 
@@ -32,7 +33,8 @@ def _unit(vectors: np.ndarray) -> np.ndarray:
     vectors = np.asarray(vectors, dtype=np.float32)
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
     norms[norms == 0] = 1.0
-    return vectors / norms
+    unit: np.ndarray = vectors / norms
+    return unit
 
 
 class LocalEmbedder:
@@ -83,18 +85,6 @@ class HttpEmbedder:
         return _unit(np.array(rows, dtype=np.float32).reshape(len(rows), -1))
 
 
-def embedder_from_env(environ: dict[str, str] | None = None) -> Embedder | None:
-    """HUIDA_EMBEDDING_MODEL=/path (local) or HUIDA_EMBEDDING_URL + HUIDA_EMBEDDING_NAME (+ _KEY)."""
-    env = os.environ if environ is None else environ
-    if env.get("HUIDA_EMBEDDING_MODEL"):
-        return LocalEmbedder(env["HUIDA_EMBEDDING_MODEL"])
-    if env.get("HUIDA_EMBEDDING_URL"):
-        return HttpEmbedder(
-            env["HUIDA_EMBEDDING_URL"], env.get("HUIDA_EMBEDDING_NAME", "default"), env.get("HUIDA_EMBEDDING_KEY")
-        )
-    return None
-
-
 class DenseVectors:
     """Embeddings of the stored questions, one row per doc id (rows of removed docs are ignored)."""
 
@@ -115,7 +105,8 @@ class DenseVectors:
 
     def row(self, doc: int) -> np.ndarray:
         """The embedding of stored question `doc`."""
-        return self._rows[doc]
+        vector: np.ndarray = self._rows[doc]
+        return vector
 
     def scores(self, query: np.ndarray, n_docs: int) -> np.ndarray:
         out = np.zeros(n_docs, dtype=np.float32)

@@ -193,7 +193,8 @@ class _Trainer:
         lo, hi = self.neg_start[anchors], self.neg_start[anchors + 1]
         has = hi > lo
         pick = lo[has] + (self.rng.random(int(has.sum())) * (hi - lo)[has]).astype(np.int64)
-        return self.neg_of[pick]
+        negatives: np.ndarray = self.neg_of[pick]
+        return negatives
 
     def _step(self, anchors: np.ndarray, rights: np.ndarray) -> None:
         n = len(anchors)
@@ -250,4 +251,5 @@ class EncoderScorer:
     def similarity(self, query: str, texts: list[str]) -> np.ndarray:
         """Cosine of the question's encoding with each text's."""
         vectors = self.vectors([query, *texts])
-        return (vectors[1:] @ vectors[0]).astype(np.float64)
+        cosines: np.ndarray = (vectors[1:] @ vectors[0]).astype(np.float64)
+        return cosines

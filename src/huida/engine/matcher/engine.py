@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -19,7 +19,7 @@ from huida.engine.matcher.fusion import Fusion
 from huida.engine.matcher.graph import GraphScorer
 from huida.engine.matcher.index import DocScores, LexicalIndex
 from huida.engine.matcher.judging import has_both_labels
-from huida.engine.matcher.pairs import PairLearning, pairs_for_knowledge
+from huida.engine.matcher.pairs import PairLearning, PairModel, TermAssociations, pairs_for_knowledge
 from huida.engine.matcher.postings import Terms
 from huida.engine.matcher.types import Candidate, KnowledgeItem, MatcherOptions, Signal, Thresholds
 from huida.engine.text import Tokenizer, normalize
@@ -29,6 +29,8 @@ _POOL_RULES = 20  # candidate rules scored by the fusion
 _EXTRA_RULES = 5  # the classifier's (and the translated question's) best rules always join the candidates
 _RULE_DOCS = 8  # questions of a candidate rule scored exactly: its best ones by the rare-term score
 _WORD_CACHE = 50_000
+
+Similarity = Callable[[str, list[str]], np.ndarray]  # a question and texts -> a similarity per text
 
 
 @dataclass(slots=True)
@@ -75,11 +77,11 @@ class HybridMatcher:
 
     # kept for callers of the first version
     @property
-    def associations(self):
+    def associations(self) -> TermAssociations | None:
         return self.pairs.associations if self.pairs else None
 
     @property
-    def pair_model(self):
+    def pair_model(self) -> PairModel | None:
         return self.pairs.model if self.pairs else None
 
     # --- knowledge --------------------------------------------------------------------------------------
@@ -172,7 +174,7 @@ class HybridMatcher:
         self.fusion_learned = bool(opts.fusion and has_both_labels(rows) and judging.fusion_helps(rows, opts.seed))
         if self.fusion_learned:
             verbatim = self._verbatim_rows(cv, cv_clf)
-            self.fusion = Fusion.fit([(f, y) for f, y, _ in rows + verbatim], opts.seed)
+            self.fusion = Fusion.fit([(f, y) for f, y, _ in rows + verbatim])
         else:  # learned weights would rank the robot's own held-out questions worse than the prior's
             self.fusion = Fusion.prior()
         self._samples = self._cv_samples(rows)
@@ -285,7 +287,8 @@ class HybridMatcher:
             rows = [self._row(store.texts[d], int(store.doc_rule.view[d]), [], None, clf, True) for d in docs]
         return [r for r in rows if r is not None]
 
-    def _row(self, text, rule, exclude_docs, exclude_rule, clf, in_scope):
+    def _row(self, text: str, rule: int, exclude_docs: list[int], exclude_rule: int | None, clf: RuleClassifier | None,
+             in_scope: bool) -> tuple[np.ndarray, np.ndarray, bool] | None:
         found = self._candidates(text, exclude_docs, exclude_rule, clf)
         if found is None:
             return None
@@ -409,7 +412,8 @@ class HybridMatcher:
     @staticmethod
     def _best_docs(docs: list[int], combined: np.ndarray) -> list[int]:
         arr = np.asarray(docs, dtype=np.int64)
-        return np.sort(arr[np.argsort(-combined[arr], kind="stable")[:_RULE_DOCS]]).tolist()
+        best: list[int] = np.sort(arr[np.argsort(-combined[arr], kind="stable")[:_RULE_DOCS]]).tolist()
+        return best
 
     def _extend(self, rules: list[int], seen: set[int], more: Iterable[int]) -> None:
         added = 0
@@ -421,7 +425,7 @@ class HybridMatcher:
                 rules.append(rule)
                 added += 1
 
-    def _pair_score(self):
+    def _pair_score(self) -> Callable[[str, str], float] | None:
         if "model" not in self.pair_signals or self.pairs is None:
             return None
         model, words = self.pairs.model, self._words
@@ -441,15 +445,15 @@ class HybridMatcher:
             self._word_cache[text] = cached
         return cached
 
-    def _translation(self):
+    def _translation(self) -> Similarity | None:
         """Similarity through the meanings of the pair sentences (graph.py), when pairs taught a graph."""
         return self._pair_scorer("graph", GraphScorer)
 
-    def _encoding(self):
+    def _encoding(self) -> Similarity | None:
         """Similarity of sentence vectors from the pair encoder (encoder.py), when pairs taught one."""
         return self._pair_scorer("encoder", EncoderScorer)
 
-    def _pair_scorer(self, name: str, kind: type[GraphScorer] | type[EncoderScorer]):
+    def _pair_scorer(self, name: str, kind: type[GraphScorer] | type[EncoderScorer]) -> Similarity | None:
         """The scorer of what pairs taught under `name` (a PairLearning field and a pair signal), built once
         per learned model (it caches per-sentence work); None while the signal is not in use."""
         model = getattr(self.pairs, name, None) if name in self.pair_signals else None

@@ -137,6 +137,6 @@ def gap(values: np.ndarray) -> np.ndarray:
         return values.copy()
     order = np.argsort(-values, kind="stable")
     first, second = values[order[0]], values[order[1]]
-    out = values - first
+    out: np.ndarray = values - first
     out[order[0]] = first - second
     return out

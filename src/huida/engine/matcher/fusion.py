@@ -32,7 +32,8 @@ class Fusion:
     conf_intercept: float
 
     def rank(self, feats: np.ndarray) -> np.ndarray:
-        return ((feats - self.mean) / self.scale) @ self.rank_coef
+        scores: np.ndarray = ((feats - self.mean) / self.scale) @ self.rank_coef
+        return scores
 
     def predict(self, feats: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(ranking score, confidence in [0, 1]) per candidate."""
@@ -42,7 +43,7 @@ class Fusion:
         return rank, 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
 
     @classmethod
-    def fit(cls, groups: list[Group], seed: int = 0, drop: tuple[str, ...] = ()) -> Fusion:
+    def fit(cls, groups: list[Group], drop: tuple[str, ...] = ()) -> Fusion:
         """`drop`: signals left out (their weights stay exactly zero, so they never move a score)."""
         if drop:
             cols = [NAMES.index(name) for name in drop]
@@ -51,7 +52,7 @@ class Fusion:
         mean = feats.mean(axis=0)
         scale = feats.std(axis=0)
         scale[scale < 1e-9] = 1.0
-        rank_coef = _pairwise(groups, mean, scale, seed)
+        rank_coef = _pairwise(groups, mean, scale)
         rows, labels = [], []
         for f, y in groups:
             std = (f - mean) / scale
@@ -97,19 +98,19 @@ def worth_it(groups: list[Group], optional: tuple[str, ...], seed: int = 0, abse
         test = [groups[i] for i in scored if fold[i] == k]
         if not test or not any(0 < y.sum() < len(y) for _, y in train):
             continue
-        with_them, without = Fusion.fit(train, seed, absent), Fusion.fit(train, seed, absent + optional)
+        with_them, without = Fusion.fit(train, absent), Fusion.fit(train, absent + optional)
         for f, y in test:
             a, b = y[int(np.argmax(with_them.rank(f)))], y[int(np.argmax(without.rank(f)))]
             won += int(a > b)
             lost += int(b > a)
-    return won - lost > _Z * np.sqrt(won + lost)
+    return bool(won - lost > _Z * np.sqrt(won + lost))
 
 
 _WRONG_PER_GROUP = 10  # wrong candidates paired with the right one: the best-placed ones, which are the
 # ones a ranker must beat (the rest add training time, not information)
 
 
-def _pairwise(groups: list[Group], mean: np.ndarray, scale: np.ndarray, seed: int) -> np.ndarray:
+def _pairwise(groups: list[Group], mean: np.ndarray, scale: np.ndarray) -> np.ndarray:
     """Ranking weights from (right - wrong) feature differences, both signs (a symmetric problem)."""
     diffs = []
     for f, y in groups:

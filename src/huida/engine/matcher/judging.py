@@ -80,7 +80,7 @@ def fusion_helps(rows: Rows, seed: int) -> bool:
         test = [g for g, f in zip(groups, fold, strict=True) if f == k and g[1].sum() == 1]
         if not test or not any(0 < y.sum() < len(y) for _, y in train):
             continue
-        learned = Fusion.fit(train, seed)
+        learned = Fusion.fit(train)
         for f, y in test:
             a, b = y[int(np.argmax(learned.rank(f)))], y[int(np.argmax(prior.rank(f)))]
             won += int(a > b)

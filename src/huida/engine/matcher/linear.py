@@ -42,7 +42,8 @@ def logistic(
 
 
 def _sigmoid(z: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
+    out: np.ndarray = 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
+    return out
 
 
 def _loss(x: np.ndarray, y: np.ndarray, w: np.ndarray, reg: np.ndarray) -> float:

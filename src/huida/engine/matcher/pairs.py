@@ -76,7 +76,8 @@ def _ids(words: list[str], vocab: dict[str, int]) -> np.ndarray:
 
 
 def _cross(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    return (a[:, None] * (1 << 32) + b[None, :]).ravel()
+    crossed: np.ndarray = (a[:, None] * (1 << 32) + b[None, :]).ravel()
+    return crossed
 
 
 def _associations(codes: dict[int, list[np.ndarray]], vocab: dict[str, int]) -> dict[str, list[tuple[str, float]]]:
@@ -155,7 +156,10 @@ class PairModel:
         from sklearn.linear_model import LogisticRegression
 
         tokenizer = tokenizer or Tokenizer()
-        rows, cols, vals, labels = [], [], [], []
+        rows: list[int] = []
+        cols: list[int] = []
+        vals: list[float] = []
+        labels: list[int] = []
         for q1, q2, label in pairs:
             a, b = tokenizer.words(normalize(q1)), tokenizer.words(normalize(q2))
             if not a or not b:

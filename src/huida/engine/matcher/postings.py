@@ -143,12 +143,12 @@ class Postings:
         return np.concatenate([self.keys, np.array(self._extra_keys, dtype=_U)])
 
     def key_of(self, ids: np.ndarray) -> np.ndarray:
-        if not self.extra:
-            return self.keys[ids]
-        return self.all_keys()[ids]
+        keys: np.ndarray = self.keys[ids] if not self.extra else self.all_keys()[ids]
+        return keys
 
     def idf(self, ids: np.ndarray) -> np.ndarray:
-        return np.log((self.n_live + 1) / (self.df.view[ids] + 1.0)) + 1.0
+        idf: np.ndarray = np.log((self.n_live + 1) / (self.df.view[ids] + 1.0)) + 1.0
+        return idf
 
     def max_idf(self) -> float:
         return math.log(self.n_live + 1) + 1.0

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 import numpy as np
 
 _BIG = 1 << 20  # elements
@@ -11,7 +14,7 @@ class GrowArray:
     """An append-only numpy array with amortised O(1) appends."""
 
     def __init__(self, dtype: type, fill: object = 0) -> None:
-        self._data = np.full(1024, fill, dtype=dtype)
+        self._data: np.ndarray = np.full(1024, fill, dtype=dtype)
         self.size = 0
 
     @classmethod
@@ -24,7 +27,7 @@ class GrowArray:
         out._data, out.size = values, len(values)
         return out
 
-    def extend(self, values: np.ndarray | list) -> None:
+    def extend(self, values: np.ndarray | list[Any]) -> None:
         values = np.asarray(values, dtype=self._data.dtype)
         need = self.size + len(values)
         if need > len(self._data):
@@ -103,7 +106,7 @@ class TextColumn:
             return data[offsets[j] : offsets[j + 1]].decode("utf-8")
         return self._tail[j]
 
-    def many(self, ids) -> list[str]:
+    def many(self, ids: Iterable[int]) -> list[str]:
         return [self[i] for i in ids]
 
 

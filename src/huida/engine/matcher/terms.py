@@ -17,7 +17,7 @@ Fields:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 
@@ -52,11 +52,7 @@ def field_of(keys: np.ndarray) -> np.ndarray:
     return ((keys >> _U(1)) & _U(3)).astype(np.int64)
 
 
-def is_single(keys: np.ndarray) -> np.ndarray:
-    return (keys & _U(1)).astype(bool)
-
-
-def _poly(salt: int, codes) -> int:
+def _poly(salt: int, codes: Iterable[int]) -> int:
     h = salt
     for c in codes:
         h = (h * _P + c) & _MASK

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from huida.engine.matcher.store import DocStore
 from huida.engine.text import Tokenizer, has_cjk, is_cjk, pinyin_syllables
 
 _MIN_HELD = 200  # fewer held-out paraphrases than this: add perturbed questions
@@ -33,7 +34,7 @@ class CvPlan:
     hidden: np.ndarray  # every doc of the rules out-of-scope samples come from (no learned model sees them)
 
 
-def plan(store, max_queries: int, oos_share: float, seed: int, tokenizer: Tokenizer | None = None) -> CvPlan:
+def plan(store: DocStore, max_queries: int, oos_share: float, seed: int, tokenizer: Tokenizer | None = None) -> CvPlan:
     rng = np.random.default_rng(seed)
     live = store.live.view & ~store.learned.view
     docs = np.flatnonzero(live)
@@ -71,7 +72,7 @@ def plan(store, max_queries: int, oos_share: float, seed: int, tokenizer: Tokeni
 _HIDDEN_SHARE = 1 / 3
 
 
-def _balanced(rng: np.random.Generator, store, docs: np.ndarray) -> np.ndarray:
+def _balanced(rng: np.random.Generator, store: DocStore, docs: np.ndarray) -> np.ndarray:
     """At most as many docs of a rule as the median rule has: on uneven knowledge (one rule with sixty
     phrasings, the rest with two) the evidence would otherwise be mostly the big rule's, and the fusion
     would learn to favour big rules over the right one."""
@@ -85,7 +86,8 @@ def _balanced(rng: np.random.Generator, store, docs: np.ndarray) -> np.ndarray:
     order = np.argsort(owners, kind="stable")
     shuffled, owners = shuffled[order], owners[order]
     rank = np.arange(len(owners)) - np.searchsorted(owners, owners, side="left")
-    return shuffled[rank < cap]
+    kept: np.ndarray = shuffled[rank < cap]
+    return kept
 
 
 def _sample(rng: np.random.Generator, docs: np.ndarray, n: int) -> np.ndarray:
@@ -103,7 +105,7 @@ def _hidden_rules(rng: np.random.Generator, codes: np.ndarray) -> np.ndarray:
 
 
 def _synthetic(
-    store, docs: np.ndarray, rng: np.random.Generator, n: int, tokenizer: Tokenizer
+    store: DocStore, docs: np.ndarray, rng: np.random.Generator, n: int, tokenizer: Tokenizer
 ) -> list[tuple[str, int]]:
     sample = docs[:20_000]
     homophones = _homophones(store, sample)
@@ -119,7 +121,7 @@ def _synthetic(
     return out
 
 
-def _homophones(store, docs: np.ndarray) -> dict[str, list[str]]:
+def _homophones(store: DocStore, docs: np.ndarray) -> dict[str, list[str]]:
     """Characters of the knowledge grouped by pinyin: the pool a homophone typo draws from."""
     by_sound: dict[str, set[str]] = {}
     for doc in docs:

@@ -6,6 +6,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
+from huida.engine.candidate import Candidate as Candidate  # re-exported with the matcher types
+
 if TYPE_CHECKING:
     from huida.engine.matcher.dense import Embedder
     from huida.engine.matcher.pairs import PairLearning
@@ -15,14 +17,6 @@ if TYPE_CHECKING:
 class KnowledgeItem:
     rule_id: str
     questions: tuple[str, ...]  # standard question first, then similar questions
-
-
-@dataclass(frozen=True, slots=True)
-class Candidate:
-    rule_id: str
-    question: str  # the stored question that matched best
-    score: float  # calibrated confidence in [0, 1], comparable with the thresholds
-    exact: bool = False  # the question is, word for word (normalised), one of this rule's own questions
 
 
 @dataclass(frozen=True, slots=True)

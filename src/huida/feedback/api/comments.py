@@ -12,10 +12,12 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from huida.api.deps import Agent, Caller, Ctx, Editor
+from huida.api.deps import Ctx
 from huida.api.envelope import ok
+from huida.api.pathids import check_body_ids
+from huida.auth.deps import Agent, Caller, Editor
 from huida.feedback import tags as t
-from huida.feedback.api.common import COMMENT, RatingFields, RowId, check_path
+from huida.feedback.api.common import COMMENT, RatingFields, RowId
 from huida.feedback.comments import NewComment, add_comment, comment_entity, current_comment
 from huida.feedback.defaults import ensure_defaults, ensure_defaults_once
 from huida.feedback.names import MAX_NAME
@@ -39,7 +41,7 @@ class CommentBody(RatingFields):
 
 @router.post(COMMENT + "/comments")
 def post_comment(tenantId: int, robotId: str, body: CommentBody, caller: Agent, ctx: Ctx) -> dict[str, Any]:
-    check_path(body, tenantId, robotId)
+    check_body_ids(body, tenantId, robotId)
     new = NewComment(session_id=body.sessionId, score=body.score, tag=body.tag, comment=body.comment,
                      access_id=body.accessId, appraiser_name=body.appraiserName, source=body.source)
     with ctx.db.session() as session:

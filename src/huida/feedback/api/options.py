@@ -7,8 +7,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path
 from pydantic import BaseModel, ConfigDict, StrictBool, StrictStr, StringConstraints
 
-from huida.api.deps import Caller, Ctx, Editor
+from huida.api.deps import Ctx
 from huida.api.envelope import ok
+from huida.auth.deps import Caller, Editor
 from huida.feedback.api.common import PREDEFINED
 from huida.feedback.options import SWITCHES, options_entity, parse_value, set_option, synced_option
 from huida.robots.service import get_robot

@@ -8,12 +8,14 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 
-from huida.api.deps import Agent, Caller, Ctx, Editor, PageNumber
+from huida.api.deps import Ctx, PageNumber
 from huida.api.envelope import ok, page
-from huida.api.errors import bad_request
+from huida.api.pathids import check_body_ids
+from huida.auth.deps import Agent, Caller, Editor
+from huida.errors import bad_request
 from huida.feedback import tags as t
 from huida.feedback.api.comments import Name
-from huida.feedback.api.common import COMMENT, RatingFields, RowId, check_path
+from huida.feedback.api.common import COMMENT, RatingFields, RowId
 from huida.feedback.defaults import ensure_defaults, ensure_defaults_once
 from huida.feedback.satisfaction import NewRating, list_ratings, listed_entity, rate_answer, rating_entity
 from huida.robots.service import get_robot
@@ -31,7 +33,7 @@ class RatingBody(RatingFields):
 
 @router.post(COMMENT + "/satisfactionComments")
 def post_rating(tenantId: int, robotId: str, body: RatingBody, caller: Agent, ctx: Ctx) -> dict[str, Any]:
-    check_path(body, tenantId, robotId)
+    check_body_ids(body, tenantId, robotId)
     new = NewRating(session_id=body.sessionId, msg_id=body.msgId, type=body.type, reason_tag=body.reasonTag,
                     comment=body.comment, access_id=body.accessId, appraiser_name=body.appraiserName,
                     source=body.source)

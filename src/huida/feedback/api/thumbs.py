@@ -8,8 +8,9 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 
-from huida.api.deps import Agent, Caller, Ctx, PageNumber
+from huida.api.deps import Ctx, PageNumber
 from huida.api.envelope import ok, page
+from huida.auth.deps import Agent, Caller
 from huida.feedback.api.common import KNOWLEDGE
 from huida.feedback.models import AnswerFeedback
 from huida.feedback.thumbs import MAX_HISTORY_PAGE, NONE, STATUSES, feedback_entity, feedback_history, set_feedback

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any
 
-from huida.api.errors import ApiError
+from huida.errors import InvalidInput
 from huida.knowledge.importexport import csv_format, jsonl, xlsx
 from huida.knowledge.importexport.rows import SourceRow
 
@@ -44,8 +44,8 @@ def _lookup(name: str) -> Format | None:
     return FORMATS.get(ALIASES.get(key, key))
 
 
-def unsupported(what: str) -> ApiError:
-    return ApiError(400, "UNSUPPORTED_FORMAT", f"{what}; supported formats: {', '.join(FORMATS)}")
+def unsupported(what: str) -> InvalidInput:
+    return InvalidInput("UNSUPPORTED_FORMAT", f"{what}; supported formats: {', '.join(FORMATS)}")
 
 
 def format_named(name: str) -> Format:
@@ -73,4 +73,4 @@ def detect_format(name: str | None, filename: str | None, content_type: str | No
             raise unsupported(f"cannot tell the format of {filename!r}; pass ?format=")
         return found
     media = (content_type or "").split(";", 1)[0]
-    return _lookup(media) if media and _lookup(media) else _sniff(data)
+    return (_lookup(media) if media else None) or _sniff(data)

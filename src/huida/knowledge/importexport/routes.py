@@ -12,11 +12,12 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
-from huida.api.deps import Caller, Ctx, Editor
+from huida.api.deps import Ctx
 from huida.api.envelope import ok
-from huida.api.errors import bad_request
 from huida.api.responses import binary
+from huida.auth.deps import Caller, Editor
 from huida.context import AppContext
+from huida.errors import bad_request
 from huida.knowledge.importexport.formats import FORMATS, detect_format, format_named
 from huida.knowledge.importexport.service import export_rules, import_rules
 from huida.robots.service import get_robot

@@ -20,8 +20,8 @@ from pydantic import ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from huida.api.errors import ApiError
 from huida.db import new_id
+from huida.errors import InvalidInput
 from huida.knowledge.importexport.formats import Format
 from huida.knowledge.importexport.overlaps import Conflict, ImportWarning, find_conflicts, repeated_questions
 from huida.knowledge.importexport.records import load_records
@@ -63,13 +63,13 @@ class ImportResult:
                 "conflicts": [c.as_dict() for c in self.conflicts], "conflictCount": len(self.conflicts)}
 
 
-def import_invalid(errors: Sequence[RowError]) -> ApiError:
+def import_invalid(errors: Sequence[RowError]) -> InvalidInput:
     first = errors[0]
     if first.line is None:
         summary = first.reason
     else:
         summary = f"{len(errors)} bad row{'s' if len(errors) > 1 else ''} (first: line {first.line}: {first.reason})"
-    return ApiError(400, "IMPORT_INVALID", f"{summary}; nothing was imported",
+    return InvalidInput("IMPORT_INVALID", f"{summary}; nothing was imported",
                     entity={"errors": [e.as_dict() for e in errors], "errorCount": len(errors)})
 
 
@@ -133,8 +133,8 @@ def _check_chunk(rows: Sequence[SourceRow], reasons: dict[int, list[str]]) -> li
             valid.append((row.line, rule))
     checked = [CheckedRow(line, draft) for (line, _), draft in zip(valid, to_drafts([r for _, r in valid]),
                                                                     strict=True)]
-    for row in checked:
-        reasons[row.line].extend(_limits(row.draft))
+    for good in checked:
+        reasons[good.line].extend(_limits(good.draft))
     return checked
 
 
@@ -188,7 +188,7 @@ def import_rules(session: Session, tenant_id: int, robot_id: str, data: bytes, f
                  progress: Progress = _silent) -> ImportResult:
     """Imports a whole file or nothing; raises IMPORT_INVALID listing every bad row. The robot must exist."""
     if mode not in MODES:
-        raise ApiError(400, "INVALID_PARAMETER", f"mode must be one of {', '.join(MODES)}")
+        raise InvalidInput("INVALID_PARAMETER", f"mode must be one of {', '.join(MODES)}")
     # Imports into one robot take turns (PostgreSQL; SQLite's write lock does this already): two at once
     # would both insert the same new ids and one would fail on the unique key.
     session.execute(select(Robot.id).where(Robot.robot_id == robot_id).with_for_update())

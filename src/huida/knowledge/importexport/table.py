@@ -12,9 +12,9 @@ import re
 from datetime import datetime
 from typing import Any
 
-from huida.api.timefmt import DISPLAY_ZONE
 from huida.knowledge.importexport.rows import FileError, SourceRow, dumps, json_problem
 from huida.knowledge.models import FOREVER_MS
+from huida.timefmt import DISPLAY_ZONE
 
 # Canonical name (what exports write) -> other spellings accepted on import (compared case-insensitively,
 # ignoring spaces, '_' and '-').

@@ -8,14 +8,22 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Literal, Protocol
+from typing import Literal, Protocol, TypeVar
 
 Action = Literal["answer", "recommend", "default"]
 
 
 class Scored(Protocol):
-    rule_id: str
-    score: float
+    """A ranked rule (read-only, so that frozen candidates qualify)."""
+
+    @property
+    def rule_id(self) -> str: ...
+
+    @property
+    def score(self) -> float: ...
+
+
+S = TypeVar("S", bound=Scored)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,8 +74,8 @@ class Report:
 
 def evaluate(
     queries: Iterable[LabelledQuery],
-    rank: Callable[[str], Sequence[Scored]],
-    decide: Callable[[str, Sequence[Scored]], Decision] | None = None,
+    rank: Callable[[str], Sequence[S]],
+    decide: Callable[[str, Sequence[S]], Decision] | None = None,
     precisions: Sequence[float] = (0.9, 0.95),
 ) -> Report:
     """Rank every query once; hit@k over in-scope queries, C@P over all, and decisions if `decide` is given."""

@@ -6,11 +6,12 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from huida.api.deps import Caller, Ctx
+from huida.api.deps import Ctx
 from huida.api.envelope import ok
+from huida.auth.deps import Caller
 from huida.conversation.service import conversation_service
+from huida.evaluation.health import robot_health
 from huida.knowledge.health import DEFAULT_DAYS, LIST_CAP
-from huida.knowledge.health_service import robot_health
 
 router = APIRouter(tags=["knowledge"])
 

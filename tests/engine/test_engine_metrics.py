@@ -2,7 +2,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from huida.engine.evaluation import (
+from huida.engine.metrics import (
     Decision,
     LabelledQuery,
     coverage_at_precision,

@@ -26,6 +26,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from huida.db import Database
+from huida.embeddings import embedder_from_env
 from huida.engine.dialogue import types as t
 from huida.engine.matcher import (
     Embedder,
@@ -35,7 +36,6 @@ from huida.engine.matcher import (
     Signal,
     Thresholds,
     build_matcher,
-    embedder_from_env,
 )
 from huida.knowledge.models import Rule
 from huida.learning.service import learned_pairs, load_pair_model

@@ -1,5 +1,8 @@
 """A robot's knowledge health report: its rules from the database, its own matcher and answer threshold.
 
+It measures the robot as visitors meet it, so it sits with the other measurements of a robot (evaluation), above
+both the knowledge it reads and the conversation service it asks; the pure findings are huida.knowledge.health.
+
 The matcher is the conversation service's snapshot of the robot (the one that answers visitors), so an
 overlap found here is one visitors meet. Nothing is logged and no hit count moves.
 """

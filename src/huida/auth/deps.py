@@ -1,0 +1,117 @@
+"""Who calls: the request dependencies that turn a token into a `Principal` of a tenant, with a least role.
+
+Each route family names the least role it needs (`Caller` is any member of the tenant in the path; `Agent`,
+`Editor`, `Admin` as in huida/auth/roles.py). The role comes from the database, not the token.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Path, Request
+
+from huida.api.deps import Ctx, authenticator
+from huida.auth.models import Tenant, User
+from huida.auth.roles import allows
+from huida.auth.security import TokenClaims, read_token
+from huida.context import AppContext
+from huida.errors import NotPermitted, forbidden, unauthorized
+
+
+@dataclass(frozen=True)
+class Principal:
+    tenant_id: int
+    user_id: str
+    username: str
+    role: str
+
+    @property
+    def is_admin(self) -> bool:
+        return allows(self.role, "admin")
+
+
+def token_from_request(request: Request) -> str | None:
+    token = request.headers.get("token")
+    if token:
+        return token.strip()
+    scheme, _, value = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() == "bearer" and value.strip():
+        return value.strip()
+    # The SSO session cookie authenticates reads only, so a forged cross-site form cannot change data.
+    if request.method in ("GET", "HEAD"):
+        return request.cookies.get("huida_session")
+    return None
+
+
+class _ActiveUsers:
+    """Remembers for a few seconds that a user is still enabled, and with which role, sparing a query per
+    request. The role comes from the database, not the token: a demoted user loses rights within seconds."""
+
+    ttl = 5.0
+
+    def __init__(self) -> None:
+        # Keyed by user and tenant: the check below vouches for that pair, not for the user alone.
+        self._seen: dict[tuple[str, int], tuple[float, str]] = {}
+
+    def role_of(self, ctx: AppContext, claims: TokenClaims) -> str | None:
+        """The user's current role, or None when the user or the tenant is gone or disabled."""
+        now = time.monotonic()
+        key = (claims.user_id, claims.tenant_id)
+        role: str | None
+        until, role = self._seen.get(key, (0.0, ""))
+        if until > now:
+            return role
+        with ctx.db.read() as session:
+            user = session.get(User, claims.user_id)
+            tenant = session.get(Tenant, claims.tenant_id)
+            active = (user is not None and user.status == "Enable" and user.tenant_id == claims.tenant_id
+                      and tenant is not None and tenant.status == "Enable")
+            role = user.role if active and user is not None else None
+        if role is not None:
+            if len(self._seen) >= 10_000:  # forget the expired entries rather than grow with every user ever seen
+                self._seen = {k: v for k, v in self._seen.items() if v[0] > now}
+            self._seen[key] = (now + self.ttl, role)
+        return role
+
+
+_active_users = _ActiveUsers()
+
+
+@authenticator
+def authenticate(request: Request, ctx: AppContext) -> Principal:
+    token = token_from_request(request)
+    claims = read_token(ctx.secret_key, token) if token else None
+    role = _active_users.role_of(ctx, claims) if claims is not None else None
+    if claims is None or role is None:
+        raise unauthorized()
+    request.state.tenant_id = claims.tenant_id
+    return Principal(claims.tenant_id, claims.user_id, claims.username, role)
+
+
+def tenant_principal(request: Request, ctx: Ctx, tenantId: Annotated[int, Path()]) -> Principal:
+    """The caller, who must hold a valid token of the tenant named in the path."""
+    principal = authenticate(request, ctx)
+    if principal.tenant_id != tenantId:
+        raise forbidden()
+    return principal
+
+
+Caller = Annotated[Principal, Depends(tenant_principal)]
+
+
+def _requiring(role: str, code: str) -> Callable[[Principal], Principal]:
+    def dependency(principal: Caller) -> Principal:
+        if not allows(principal.role, role):
+            raise NotPermitted(code, f"this operation needs the role {role} (or higher) in the tenant")
+        return principal
+    dependency.__name__ = f"require_{role}"
+    return dependency
+
+
+# Each route family names the least role it needs (auth/roles.py has the table); `Caller` is any member.
+Agent = Annotated[Principal, Depends(_requiring("agent", "AGENT_REQUIRED"))]
+Editor = Annotated[Principal, Depends(_requiring("editor", "EDITOR_REQUIRED"))]
+Admin = Annotated[Principal, Depends(_requiring("admin", "ADMIN_REQUIRED"))]
