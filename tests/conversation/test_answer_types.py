@@ -196,3 +196,25 @@ def test_video_and_audio_answers_carry_their_url(api: Api) -> None:
     assert video["content"] == {"url": "https://cdn.example.com/a.mp4", "type": "video"}
     audio = click(api, robot, "voice-guide")
     assert audio["content"] == {"url": "https://cdn.example.com/b.mp3", "type": "audio"}
+
+
+def test_a_rule_that_sends_all_its_answers_answers_with_a_group(api: Api) -> None:
+    robot = api.new_robot()
+    vip = [{"type": "BUSINESS", "labels": ["VIP"]}]
+    rule = api.new_rule(robot, ["营业时间"], answerMode="all", answers=[
+        {"type": "TEXT", "answer": "每天 9:00-21:00。"},
+        {"type": "TEXT", "answer": "节假日照常营业。"},
+        {"type": "TEXT", "answer": "VIP 专线 24 小时。", "strategies": vip},
+    ], id="hours")
+    assert rule["answerMode"] == "ALL"
+    entity = ask(api, robot, "营业时间", user=new_user())
+    assert kind(entity) == ("BEST_ANSWER", "RULE", "group") and entity["resourceId"] == "hours"
+    assert entity["content"]["answers"] == [{"msg": "每天 9:00-21:00。", "type": "txt"},
+                                            {"msg": "节假日照常营业。", "type": "txt"}]  # §9.4: no VIP label
+    vip_entity = ask(api, robot, "营业时间", user=new_user(), strategyTransData={"labels": ["VIP"]})
+    assert vip_entity["content"] == {"msg": "VIP 专线 24 小时。", "type": "txt"}  # one allowed: no group of one
+    # One answer (the default mode) is never a group.
+    api.ok("PUT", f"/knowledge/robots/{robot}/rules/hours", json={**rule, "answerMode": "ONE"})
+    assert ask(api, robot, "营业时间", user=new_user())["content"]["type"] == "txt"
+    bad = api.post(f"/knowledge/robots/{robot}/rules", json={"questions": ["x"], "answer": "y", "answerMode": "SOME"})
+    assert bad.status_code == 400

@@ -118,7 +118,8 @@ def rich_rules(media: list[str], articles: list[str]) -> list[dict[str, Any]]:
              {"type": "TEXT", "answer": "=SUM(A1:A2)",
               "strategies": [{"type": "CHANNEL", "originTypes": ["webim"]}]}],
          "status": "DISABLE", "enableTime": 1700000000000, "disableTime": 1800000000000,
-         "strategyGroupId": "group-1", "topic": "主题", "extInfo": {"来源": "导入", "n": [1, 2.5, None]},
+         "strategyGroupId": "group-1", "topic": "主题", "answerMode": "ALL",
+         "extInfo": {"来源": "导入", "n": [1, 2.5, None]},
          "categories": ["售后"]},
         {"id": "plain-default", "questions": ["你好"], "answer": "您好，请问有什么可以帮您？"},
         # Plain cells holding what XML parsers would change (CR), the control characters Huida keeps (tab; the

@@ -56,12 +56,13 @@ def test_jsonl_export_is_the_canonical_rule_record(api: Api) -> None:
     assert simple == {"id": "simple", "questions": ["怎么退款", "如何退货退款"],
                       "answers": [{"type": "TEXT", "answer": "在订单详情页申请退款。"}], "categories": ["售后"],
                       "status": "ENABLE", "enableTime": 0, "disableTime": 4102444800000, "strategyGroupId": None,
-                      "topic": None, "extInfo": {}}
+                      "topic": None, "extInfo": {}, "answerMode": "ONE"}
     assert pic["questions"][0] == {"question": "尺码表", "attributes": {"source": "运营"}}
     assert pic["categories"] == ["商品", "售后"]
     assert records[7]["categories"] == ["默认分类"]
     assert control["questions"] == ["标准\r问\t题", "相似问题😀"]
     assert rich["status"] == "DISABLE" and rich["topic"] == "主题" and rich["extInfo"]["来源"] == "导入"
+    assert rich["answerMode"] == "ALL"
     assert rich["answers"][0]["strategies"][0]["type"] == "TIME" and rich["answers"][0]["display"] == "展示文本"
     volatile = ("createTime", "updateTime", "hitCount", "robotId", "questionsIdArray")
     assert not any(key in record for record in records for key in volatile)

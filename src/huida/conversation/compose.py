@@ -91,6 +91,8 @@ class Composer:
         if decision.reply_kind:
             text, prefix = replies[decision.reply_kind]
             return r.Text(text=text, transfer=self.transfer_button(prefix) if prefix else None)
+        if decision.answer is not None and decision.more_answers:
+            return r.Group(parts=tuple(self.answer(a) for a in (decision.answer, *decision.more_answers)))
         if decision.answer is not None:
             return self.answer(decision.answer)
         if decision.answer_type == t.RECOMMEND:

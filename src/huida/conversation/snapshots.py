@@ -62,7 +62,8 @@ def _rule_view(rule: Rule) -> t.RuleView:
         t.AnswerView(a.id, a.type, a.answer, a.content, tuple(a.strategies or ())) for a in rule.answers
     )
     standard = rule.questions[0].question if rule.questions else ""
-    return t.RuleView(rule.rule_id, standard, answers, rule.status, rule.enable_time, rule.disable_time)
+    return t.RuleView(rule.rule_id, standard, answers, rule.status, rule.enable_time, rule.disable_time,
+                      send_all=rule.answer_mode == "ALL")
 
 
 def _item(rule: Rule) -> KnowledgeItem | None:

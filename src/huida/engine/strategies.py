@@ -162,14 +162,16 @@ def strategies_match(strategies: Sequence[dict[str, Any]], context: StrategyCont
 T = TypeVar("T")
 
 
+def allowed_answers(answers: Sequence[T], strategies_of: Callable[[T], Sequence[dict[str, Any]]],
+                    context: StrategyContext) -> list[T]:
+    """Seed 004 §9.4's pool, in the order written: the answers whose strategies match this visitor, else the
+    answers without strategies; empty means "give the DEFAULT reply" (every answer has strategies, none match)."""
+    matching = [a for a in answers if strategies_of(a) and strategies_match(strategies_of(a), context)]
+    return matching or [a for a in answers if not strategies_of(a)]
+
+
 def choose_answer(answers: Sequence[T], strategies_of: Callable[[T], Sequence[dict[str, Any]]],
                   context: StrategyContext, rng: random.Random | None = None) -> T | None:
-    """Seed 004 §9.4. None means "give the DEFAULT reply" (every answer has strategies, none match)."""
-    rng = rng or random.Random()
-    with_strategies = [a for a in answers if strategies_of(a)]
-    plain = [a for a in answers if not strategies_of(a)]
-    matching = [a for a in with_strategies if strategies_match(strategies_of(a), context)]
-    for pool in (matching, plain):
-        if pool:
-            return rng.choice(pool)
-    return None
+    """One answer of the §9.4 pool, at random; None means "give the DEFAULT reply"."""
+    pool = allowed_answers(answers, strategies_of, context)
+    return (rng or random.Random()).choice(pool) if pool else None

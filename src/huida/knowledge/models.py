@@ -41,6 +41,9 @@ class Rule(Base):
     enable_time: Mapped[int] = mapped_column(default=0)
     disable_time: Mapped[int] = mapped_column(default=FOREVER_MS)
     ext_info: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # ONE: one answer, chosen by the §9.4 strategies; ALL: every answer the strategies allow, sent together
+    # (seed 004's `group` content).
+    answer_mode: Mapped[str] = mapped_column(String(10), default="ONE", server_default="ONE")
     hit_count: Mapped[int] = mapped_column(default=0)
     last_hit_time: Mapped[int | None] = mapped_column(default=None)
     create_time: Mapped[int] = mapped_column(default=now_ms)

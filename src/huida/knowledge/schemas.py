@@ -150,6 +150,7 @@ class RuleIn(BaseModel):
     strategyGroupId: str | None = Field(None, max_length=64)
     extInfo: FreeJson = Field(default_factory=dict)
     topic: str | None = Field(None, max_length=200)
+    answerMode: Literal["ONE", "ALL"] = "ONE"  # ALL: every answer sent together (seed 004 `group`)
 
     @field_validator("id")
     @classmethod
@@ -158,7 +159,7 @@ class RuleIn(BaseModel):
             raise ValueError("id must be 1-64 letters, digits, '-' or '_'")
         return value
 
-    @field_validator("status", mode="before")
+    @field_validator("status", "answerMode", mode="before")
     @classmethod
     def _status_upper(cls, value: Any) -> Any:
         return value.upper() if isinstance(value, str) else value
@@ -210,6 +211,7 @@ class RuleDraft:
     strategy_group_id: str | None = None
     ext_info: dict[str, Any] = field(default_factory=dict)
     topic: str | None = None
+    answer_mode: str = "ONE"
     question_keys: list[str] = field(default_factory=list)  # similar.question_keys of `questions`, if known
     dropped_questions: list[DroppedQuestion] = field(default_factory=list)  # repeats left out by to_draft
 
@@ -262,6 +264,7 @@ def _draft(rule: RuleIn, given: list[tuple[str, dict[str, Any]]], keys: list[str
         strategy_group_id=rule.strategyGroupId,
         ext_info=rule.extInfo,
         topic=rule.topic,
+        answer_mode=rule.answerMode,
         question_keys=keys,
         dropped_questions=dropped,
     )

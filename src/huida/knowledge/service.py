@@ -50,6 +50,7 @@ def _rule_values(draft: RuleDraft) -> dict[str, Any]:
     return {
         "status": draft.status, "enable_time": draft.enable_time, "disable_time": draft.disable_time,
         "strategy_group_id": draft.strategy_group_id, "ext_info": draft.ext_info, "topic": draft.topic,
+        "answer_mode": draft.answer_mode,
     }
 
 
@@ -131,7 +132,8 @@ def delete_rule(session: Session, robot_id: str, rule_id: str) -> None:
 BULK_CHUNK = 500  # rules per batch (and per IN list: old SQLite builds allow 999 variables)
 BULK_COLUMNS = {
     Rule.__tablename__: ("robot_id", "rule_id", "status", "enable_time", "disable_time", "strategy_group_id",
-                         "ext_info", "topic", "create_time", "update_time", "hit_count", "last_hit_time"),
+                         "ext_info", "topic", "answer_mode", "create_time", "update_time", "hit_count",
+                         "last_hit_time"),
     Question.__tablename__: ("id", "rule_pk", "position", "question", "attributes", "create_time", "update_time"),
     Answer.__tablename__: ("id", "rule_pk", "position", "type", "answer", "content", "display", "strategies",
                            "create_time", "update_time"),
@@ -207,7 +209,7 @@ def _insert_rules(session: Session, robot_id: str, chunk: Sequence[RuleDraft], k
         _pk, created, hits, last_hit = kept.get(rule_id, (None, stamp, 0, None))
         rule_ids.append(rule_id)
         rows.append((robot_id, rule_id, draft.status, draft.enable_time, draft.disable_time, draft.strategy_group_id,
-                     _json(draft.ext_info), draft.topic, created, stamp, hits, last_hit))
+                     _json(draft.ext_info), draft.topic, draft.answer_mode, created, stamp, hits, last_hit))
     _driver_insert(session, Rule.__tablename__, rows)
     found = session.execute(select(Rule.rule_id, Rule.pk).where(Rule.robot_id == robot_id, Rule.rule_id.in_(rule_ids)))
     pks = {rule_id: pk for rule_id, pk in found}
@@ -273,7 +275,7 @@ def rule_entity(rule: Rule) -> dict[str, Any]:
         "id": rule.rule_id, "robotId": rule.robot_id, "topic": rule.topic, "strategyGroupId": rule.strategy_group_id,
         "questions": questions, "answers": answers, "createTime": rule.create_time, "updateTime": rule.update_time,
         "status": rule.status, "enableTime": rule.enable_time, "disableTime": rule.disable_time,
-        "categoryIds": category_ids, "extInfo": rule.ext_info or {},
+        "categoryIds": category_ids, "extInfo": rule.ext_info or {}, "answerMode": rule.answer_mode,
         "questionsIdArray": [q["id"] for q in questions], "questionsArray": [q["question"] for q in questions],
         "answersArray": [a["answer"] for a in answers], "categoryIDsArray": category_ids,
         "answerType": [a["type"] for a in answers], "hitCount": rule.hit_count, "lastHitTime": rule.last_hit_time,

@@ -25,7 +25,7 @@ from huida.engine.dialogue.repeat import is_repeat
 from huida.engine.dialogue.sensitive import find_sensitive
 from huida.engine.dialogue.sentiment import VERY_NEGATIVE, sentiment_labels
 from huida.engine.dialogue.smalltalk import small_talk_reply
-from huida.engine.strategies import choose_answer
+from huida.engine.strategies import allowed_answers, choose_answer
 from huida.engine.text import normalize
 
 SEARCH_DEPTH = 10  # candidates fetched per question: enough to skip rules outside their time window
@@ -38,10 +38,16 @@ def default_reply(kind: str = "default") -> t.Decision:
 def rule_reply(s: t.Situation, rule: t.RuleView, source: str, score: float | None = None,
                rng: random.Random | None = None) -> t.Decision:
     """The rule's answer chosen by the §9.4 strategy rules; DEFAULT when every answer is ruled out."""
-    answer = choose_answer(rule.answers, lambda a: a.strategies, s.strategy_context, rng)
-    if answer is None:
+    if rule.send_all:
+        chosen = allowed_answers(rule.answers, lambda a: a.strategies, s.strategy_context)
+    else:
+        one = choose_answer(rule.answers, lambda a: a.strategies, s.strategy_context, rng)
+        chosen = [one] if one is not None else []
+    if not chosen:
         return default_reply()
-    return t.Decision(t.BEST_ANSWER, source, rule=rule, answer=answer, transfer=answer.type == "HUMAN", score=score)
+    answer, *more = chosen
+    return t.Decision(t.BEST_ANSWER, source, rule=rule, answer=answer, more_answers=tuple(more),
+                      transfer=any(a.type == "HUMAN" for a in chosen), score=score)
 
 
 def _transfer(sub_type: str, source: str = t.SOURCE_HUMAN) -> t.Decision:

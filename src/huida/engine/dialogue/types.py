@@ -77,6 +77,7 @@ class RuleView:
     status: str = "ENABLE"
     enable_time: int = 0
     disable_time: int = 4102444800000
+    send_all: bool = False  # every answer the strategies allow is sent together (seed 004 `group`)
 
     def answerable_at(self, now_ms: int) -> bool:
         return self.status == "ENABLE" and self.enable_time <= now_ms < self.disable_time
@@ -119,7 +120,8 @@ class Decision:
     answer_source: str
     sub_type: str = SUB_DEFAULT
     rule: RuleView | None = None
-    answer: AnswerView | None = None
+    answer: AnswerView | None = None  # the answer given (the first, when several are sent together)
+    more_answers: tuple[AnswerView, ...] = ()  # the others sent with it (a rule that sends all its answers)
     recommendations: tuple[Candidate, ...] = ()
     text: str | None = None  # small-talk reply text
     reply_kind: str | None = None  # which configured text: "sensitive", "repeat", "negative", "default"

@@ -73,7 +73,8 @@ def load_records(session: Session, robot_id: str) -> list[dict[str, Any]]:
     """Every rule of the robot as a canonical record, in creation order (then pk)."""
     rules = session.execute(
         select(Rule.pk, Rule.rule_id, Rule.status, Rule.enable_time, Rule.disable_time, Rule.strategy_group_id,
-               Rule.topic, Rule.ext_info).where(Rule.robot_id == robot_id).order_by(Rule.create_time, Rule.pk)
+               Rule.topic, Rule.ext_info, Rule.answer_mode)
+        .where(Rule.robot_id == robot_id).order_by(Rule.create_time, Rule.pk)
     ).all()
     questions = _grouped(session, (Question.rule_pk, Question.question, _json(Question.attributes)),
                          Question.position, robot_id)
@@ -94,6 +95,7 @@ def load_records(session: Session, robot_id: str) -> list[dict[str, Any]]:
             "strategyGroupId": rule.strategy_group_id,
             "topic": rule.topic,
             "extInfo": rule.ext_info or {},
+            "answerMode": rule.answer_mode,
         }
         for rule in rules
     ]

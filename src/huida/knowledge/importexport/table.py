@@ -32,6 +32,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "topic": ("主题",),
     "extInfo": ("扩展信息",),
     "questionsJson": ("问题json",),
+    "answerMode": ("答案模式", "回复方式"),
 }
 HEADER = list(COLUMNS)
 STATUSES = {"enable": "ENABLE", "disable": "DISABLE", "启用": "ENABLE", "开启": "ENABLE", "停用": "DISABLE",
@@ -152,7 +153,7 @@ def _scalars(cells: dict[str, str], rule: dict[str, Any], problems: list[str]) -
                             f"got {text!r}")
         elif text:
             rule[field] = _epoch_ms(text)
-    for field in ("id", "strategyGroupId", "topic"):
+    for field in ("id", "strategyGroupId", "topic", "answerMode"):
         text = cells.get(field, "")
         if text.strip():
             rule[field] = text.strip() if field == "id" else text
@@ -208,5 +209,6 @@ def record_cells(record: dict[str, Any]) -> list[Any]:
         "topic": record["topic"] or "",
         "extInfo": dumps(record["extInfo"]) if record["extInfo"] else "",
         "questionsJson": "" if plain_q else dumps(questions),
+        "answerMode": record["answerMode"],
     }
     return [values[name] for name in HEADER]
