@@ -8,12 +8,11 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from huida.channels.aily.models import AilyFile
 from huida.conversation.models import Message
 from huida.errors import InvalidInput, NotFound
-from huida.materials.models import Media
 from huida.reading import texts
 from huida.reading.resources import Resource, message_resources
+from huida.reading.stores import stored_file
 
 MAX_BYTES = 100 * 1024 * 1024
 FETCH_TYPES = ("image", "file")
@@ -52,18 +51,12 @@ def _check(resource: Resource, fetch_type: str) -> None:
 
 
 def _bytes(session: Session, tenant_id: int, resource: Resource) -> Download | None:
-    row: AilyFile | Media | None
-    if resource.store == "aily":
-        row = session.scalar(select(AilyFile).where(AilyFile.id == resource.ident, AilyFile.tenant_id == tenant_id))
-    else:
-        row = session.scalar(select(Media).where(Media.id == resource.ident, Media.tenant_id == tenant_id))
-    if row is None:
+    found = stored_file(session, tenant_id, resource.store, resource.ident)
+    if found is None:
         return None
-    if row.size > MAX_BYTES:  # checked before the bytes are read
+    if found.size > MAX_BYTES:  # checked before the bytes are read
         raise _invalid(texts.TOO_LARGE, texts.RESOURCE_REFUSED)
-    if isinstance(row, AilyFile):
-        return Download(row.data, row.mime_type, row.file_name)
-    return Download(row.data, row.content_type, row.filename)
+    return Download(found.data(), found.mime_type, found.file_name)
 
 
 def fetch_resource(session: Session, tenant_id: int, message_id: str, file_key: str, fetch_type: str) -> Download:

@@ -20,6 +20,7 @@ from huida.channels.aily.errors import FILE_NOT_FOUND, invalid, missing
 from huida.channels.aily.ids import new_file_id
 from huida.channels.aily.models import AilyFile
 from huida.materials.upload import clean_filename
+from huida.reading.stores import StoredFile
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 PREVIEW_TTL_SECONDS = 24 * 3600
@@ -154,3 +155,11 @@ def media_content_path(media_id: str) -> str:
 def file_view(row: AilyFile, preview: dict[str, str]) -> dict[str, Any]:
     return {"id": row.id, "mime_type": row.mime_type, "file_name": row.file_name, "metadata": "{}",
             "created_at": str(row.created_at), "preview_url": preview}
+
+
+def aily_file(session: Session, tenant_id: int, file_id: str) -> StoredFile | None:
+    """The "aily" store of conversation reading (a `huida.file_stores` entry point): uploads of this API."""
+    row = session.scalar(select(AilyFile).where(AilyFile.id == file_id, AilyFile.tenant_id == tenant_id))
+    if row is None:
+        return None
+    return StoredFile(row.size, row.mime_type, row.file_name, lambda: row.data)
