@@ -16,9 +16,9 @@ from huida.cli.chat_view import chat_view, pick
 from huida.config import Settings
 from huida.context import build_context
 from huida.conversation import reply as r
-from huida.conversation.easemob import PathLinks
 from huida.knowledge.schemas import RuleIn, to_draft
 from huida.knowledge.service import create_rule
+from huida.materials.links import MaterialLinks
 from huida.robots.service import create_robot
 
 runner = CliRunner()
@@ -121,7 +121,7 @@ def test_an_unknown_robot_is_an_error(robot: Robot) -> None:
     assert "robot not found" in result.output
 
 
-LINKS = PathLinks(1)
+LINKS = MaterialLinks(1)
 
 
 @pytest.mark.parametrize(("content", "lines", "choices"), [

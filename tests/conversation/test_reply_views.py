@@ -8,8 +8,9 @@ from huida.conversation import easemob
 from huida.conversation import reply as r
 from huida.conversation.models import Message
 from huida.conversation.stored import content_body, content_of, reply_extra, reply_of
+from huida.materials.links import MaterialLinks
 
-LINKS = easemob.PathLinks(7, sign=lambda path: path + "?sig=1", base_url="https://h.example")
+LINKS = MaterialLinks(7, sign=lambda path: path + "?sig=1", base_url="https://h.example")
 MENU = r.Menu(title="请选择", items=(r.Choice(knowledge_id="k1", text="退货"),),
               transfer=r.Choice(knowledge_id="MenuBtn-TransferToHuman-x", text="转人工"))
 ARTICLES = r.Articles(articles=(r.Article(id="a1", title="T", digest="D", thumb_media_id="m1", pic_media_id="m2",

@@ -14,8 +14,6 @@ from huida.materials.links import (
     EXPIRED,
     INVALID,
     MaterialLinks,
-    article_fields,
-    image_fields,
     link_problem,
     link_signature,
     material_links,
@@ -136,24 +134,19 @@ def test_a_link_opens_only_its_own_path(api: Api, other_api: Api, materials: dic
 
 
 def test_the_links_of_a_running_server(api: Api, materials: dict[str, str]) -> None:
-    """`material_links(ctx, tenant)` signs with the server's secret for HUIDA_SIGNED_LINK_SECONDS; the answer
-    fields carry the seed's ids beside the links."""
+    """`material_links(ctx, tenant)` signs with the server's secret for HUIDA_SIGNED_LINK_SECONDS."""
     ctx, t = api.server.ctx, api.tenant_id
     links = material_links(ctx, t)
-    assert links.lifetime == ctx.settings.signed_link_seconds == DEFAULT_SIGNED_LINK_SECONDS == 7 * DAY
-    image = image_fields(links, materials["media"])
-    assert image["url"] == materials["media"]
-    signed = SIGNED.match(image["link"])
+    assert ctx.settings.signed_link_seconds == DEFAULT_SIGNED_LINK_SECONDS == 7 * DAY
+    signed = SIGNED.match(links.media(materials["media"]))
     assert signed is not None and signed["path"] == media_stream_path(t, materials["media"])
     assert abs(int(signed["expires"]) - (time.time() + 7 * DAY)) < 60
-    article = article_fields(links, materials["article"], materials["media"], None)
-    assert (article["url"], article["thumbUrl"], article["picurl"], article["picLink"]) == (
-        materials["article"], materials["media"], None, None)
     with visitor(api) as browser:
-        for url in (image["link"], article["link"], article["thumbLink"]):
+        for url in (links.media(materials["media"]), links.article(materials["article"]),
+                    links.thumbnail(materials["media"])):
             assert browser.get(url).status_code == 200, url
     # A public base URL makes them absolute.
-    absolute = MaterialLinks(t, ctx.secret_key, 60, "https://help.example.com/")
+    absolute = MaterialLinks(t, path_signer(ctx.secret_key, 60), "https://help.example.com/")
     assert absolute.media("m1").startswith(f"https://help.example.com/v10/tenants/{t}/material/medias/m1/stream?")
 
 

@@ -18,7 +18,6 @@ from huida.context import AppContext
 from huida.conversation import reply as r
 from huida.engine.dialogue import types as t
 from huida.materials.links import material_links
-from huida.materials.paths import article_html_path, media_stream_path, media_thumbnail_path
 from huida.timefmt import format_datetime
 
 
@@ -136,26 +135,6 @@ def welcome_entity(welcome: r.Welcome, links: Links) -> dict[str, Any]:
     """Seed 004 §1.3 `entity` of a welcome."""
     return {"tenantId": welcome.tenant_id, "answerType": t.WELCOME, "answerSource": "WELCOME",
             "content": content(welcome.content, links)}
-
-
-class PathLinks:
-    """Links as plain paths on this server (for readers holding a token: history, events, reading), or signed
-    by the `sign` given (`sign(path) -> path?query`)."""
-
-    def __init__(self, tenant_id: int, sign: Callable[[str], str] = lambda path: path, base_url: str = "") -> None:
-        self.tenant_id, self.sign, self.base_url = tenant_id, sign, base_url.rstrip("/")
-
-    def _url(self, path: str) -> str:
-        return self.base_url + self.sign(path)
-
-    def media(self, media_id: str) -> str:
-        return self._url(media_stream_path(self.tenant_id, media_id))
-
-    def thumbnail(self, media_id: str) -> str:
-        return self._url(media_thumbnail_path(self.tenant_id, media_id))
-
-    def article(self, article_id: str) -> str:
-        return self._url(article_html_path(self.tenant_id, article_id))
 
 
 def links(ctx: AppContext, tenant_id: int) -> Links:

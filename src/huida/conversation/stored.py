@@ -15,6 +15,7 @@ from huida.conversation import easemob
 from huida.conversation import reply as r
 from huida.conversation.easemob import parse_content
 from huida.conversation.models import Message
+from huida.materials.links import MaterialLinks
 
 _CONTENT: TypeAdapter[r.Content] = TypeAdapter(r.Content)
 
@@ -40,7 +41,7 @@ def content_of(message: Message) -> r.Content:
 def seed_content(message: Message, links: easemob.Links | None = None) -> dict[str, Any]:
     """A stored answer's seed 004 content, for the bodies that publish it (history, events, ratings); links
     are plain server paths unless the caller signs them."""
-    return easemob.content(content_of(message), links or easemob.PathLinks(message.tenant_id))
+    return easemob.content(content_of(message), links or MaterialLinks(message.tenant_id))
 
 
 def reply_of(message: Message, *, replayed: bool = True) -> r.Reply:

@@ -8,10 +8,10 @@ through a key derived for this purpose only, so a link signature is never a toke
 the tenant and the material id, so a link opens that one material of that one tenant, and a stream link does
 not open the thumbnail or the article page. The method is not signed: the material routes only read.
 
-`signed_path` is what a renderer calls; `MaterialLinks` gives the stream, thumbnail and article links of one
-tenant (absolute under HUIDA_PUBLIC_BASE_URL when set, else server-relative); `image_fields` and
-`article_fields` give, for an answer, the seed's ids (`url`, `thumbUrl`, `picurl`) beside those links
-(`link`, `thumbLink`, `picLink`). `link_problem` checks a request's link (constant-time comparison).
+`MaterialLinks` gives the stream, thumbnail and article links of one tenant (absolute under
+HUIDA_PUBLIC_BASE_URL when set, else server-relative); `material_links` signs them for a running server. The
+Easemob view puts them beside the seed's ids (`link`, `thumbLink`, `picLink`). `link_problem` checks a
+request's link (constant-time comparison).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import hmac
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from huida.materials.paths import article_html_path, media_stream_path, media_thumbnail_path
 
@@ -63,46 +63,35 @@ def link_problem(path: str, secret: str, expires: str | None, signature: str | N
     return EXPIRED if int(expires) < now else None
 
 
+def _unsigned(path: str) -> str:
+    return path
+
+
 @dataclass(frozen=True)
 class MaterialLinks:
-    """Signed links to one tenant's materials: `base_url` + signed server path."""
+    """Links to one tenant's materials: `base_url` + the server path, signed by `sign` (plain paths without one,
+    for readers that hold a token: history, webhook events, conversation reading)."""
 
     tenant_id: int
-    secret: str
-    lifetime: int
+    sign: Callable[[str], str] = _unsigned
     base_url: str = ""
-    clock: Callable[[], float] = time.time
 
-    def sign(self, path: str) -> str:
-        return self.base_url.rstrip("/") + signed_path(path, self.secret, int(self.clock()), self.lifetime)
+    def _url(self, path: str) -> str:
+        return self.base_url.rstrip("/") + self.sign(path)
 
     def media(self, media_id: str) -> str:
-        return self.sign(media_stream_path(self.tenant_id, media_id))
+        return self._url(media_stream_path(self.tenant_id, media_id))
 
     def thumbnail(self, media_id: str) -> str:
-        return self.sign(media_thumbnail_path(self.tenant_id, media_id))
+        return self._url(media_thumbnail_path(self.tenant_id, media_id))
 
     def article(self, article_id: str) -> str:
-        return self.sign(article_html_path(self.tenant_id, article_id))
+        return self._url(article_html_path(self.tenant_id, article_id))
 
 
 def material_links(ctx: AppContext, tenant_id: int) -> MaterialLinks:
-    """The links of a running server (`AppContext`): its secret, HUIDA_SIGNED_LINK_SECONDS and public base URL."""
+    """The links of a running server (`AppContext`): signed with its secret for HUIDA_SIGNED_LINK_SECONDS, under
+    HUIDA_PUBLIC_BASE_URL."""
     settings = ctx.settings
-    return MaterialLinks(tenant_id, ctx.secret_key, settings.signed_link_seconds, settings.public_base_url)
-
-
-def image_fields(links: MaterialLinks, media_id: str) -> dict[str, Any]:
-    """§1.5.1 `url` (the media id, as the seed shows) and `link` (the signed stream URL)."""
-    return {"url": media_id, "link": links.media(media_id)}
-
-
-def article_fields(links: MaterialLinks, article_id: str, thumb_media_id: str | None,
-                   pic_media_id: str | None) -> dict[str, Any]:
-    """§1.5.2 `url`, `thumbUrl`, `picurl` (ids, as the seed shows) and their signed links `link`, `thumbLink`
-    (the thumbnail of the thumb image), `picLink` (the pic image); None where the article has no such image."""
-    return {
-        "url": article_id, "thumbUrl": thumb_media_id, "picurl": pic_media_id, "link": links.article(article_id),
-        "thumbLink": links.thumbnail(thumb_media_id) if thumb_media_id else None,
-        "picLink": links.media(pic_media_id) if pic_media_id else None,
-    }
+    return MaterialLinks(tenant_id, path_signer(ctx.secret_key, settings.signed_link_seconds),
+                         settings.public_base_url)

@@ -19,9 +19,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from huida.conversation import reply as r
-from huida.conversation.easemob import PathLinks
 from huida.conversation.models import ChatSession, Message
 from huida.conversation.stored import content_of
+from huida.materials.links import MaterialLinks
 from huida.reading.markdown import content_markdown
 from huida.reading.resources import Resource, answer_resources, message_resources
 from huida.timefmt import DISPLAY_ZONE
@@ -62,7 +62,7 @@ def _robot_image(part: r.Image) -> str:
 def message_content(message: Message) -> str:
     """The text a reader sees, with the seed's resource markers (`![image](img_xxx)`, `<file key=.../>`)."""
     if message.role == "robot" and message.body:
-        links = PathLinks(message.tenant_id)
+        links = MaterialLinks(message.tenant_id)
         return content_markdown(content_of(message), _robot_image, lambda article: links.article(article.id))
     markers = [_marker(res) for res in message_resources(message)]
     return "\n".join([message.text, *markers]) if markers else message.text

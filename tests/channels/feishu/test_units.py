@@ -12,7 +12,7 @@ from huida.channels.feishu.outbound import Style, render
 from huida.channels.feishu.service import origin_problem
 from huida.channels.feishu.verify import Keys, Rejection, check_token, open_callback
 from huida.conversation import reply as r
-from huida.conversation.easemob import PathLinks
+from huida.materials.links import MaterialLinks
 from tests.fake_feishu.wire import encrypt, sign
 
 
@@ -74,7 +74,7 @@ def reply(content: r.Content, **fields: object) -> r.Reply:
 
 
 def test_rendering_every_answer_type() -> None:
-    links = PathLinks(1, base_url="https://h.example")
+    links = MaterialLinks(1, base_url="https://h.example")
     style, no_images = Style("group", links=links), lambda _m: None
     assert render(reply(r.Text(text="好")), style, no_images).content == {"text": "好"}
     button_of_default = r.Choice(knowledge_id="DefaultBtn-TransferToHuman-1", text="找客服")

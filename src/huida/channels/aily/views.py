@@ -16,10 +16,10 @@ from sqlalchemy.orm import Session, undefer
 
 from huida.channels.aily.files import file_content_path, file_view, media_content_path, signed_url
 from huida.channels.aily.models import AilyFile, AilyMessage, AilyRun, AilySession
-from huida.conversation.easemob import PathLinks
 from huida.conversation.models import Message
 from huida.conversation.reply import Image
 from huida.conversation.stored import content_of
+from huida.materials.links import MaterialLinks
 from huida.reading.markdown import content_markdown
 
 IDENTITY_PROVIDER = "AILY"
@@ -83,7 +83,7 @@ def _user(message: Message, posted: AilyMessage, batch: _Batch, links: Links) ->
 
 
 def _assistant(message: Message, links: Links) -> dict[str, Any]:
-    paths = PathLinks(message.tenant_id)
+    paths = MaterialLinks(message.tenant_id)
     content = (content_markdown(content_of(message), _image(links), lambda article: paths.article(article.id))
                if message.body else message.text)
     return {"content_type": "MDX", "content": content, "files": [], "quote_message_id": None,
