@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Annotated
 
 import typer
 
 from huida.cli.base import DbOption, app, check_optional_features, console, settings_for, setup_logging, start_context
+from huida.engine.matcher.classifier import preload as preload_learning
 
 
 @app.command()
@@ -41,6 +43,8 @@ def serve(
         console.rule()
     else:
         console.print(f"Huida serving on {base} (API docs: {base}/docs)")
+    # In the background: answering starts at once; memory reaches its working size at start, not hours later.
+    threading.Thread(target=preload_learning, name="preload", daemon=True).start()
     if feishu_connect:
         from huida.channels.feishu.longconn import start_alongside
 
