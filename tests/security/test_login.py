@@ -8,8 +8,10 @@
 from __future__ import annotations
 
 import threading
+import time
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
@@ -18,6 +20,7 @@ from sqlalchemy import select
 
 import huida.auth.service
 from huida.auth.models import LoginThrottle
+from huida.auth.routes import REFUSAL_DELAY_SECONDS
 from huida.auth.service import create_tenant
 from huida.auth.throttle import ThrottleRule
 from huida.system import SystemValue
@@ -72,6 +75,36 @@ def test_guessing_one_account_is_locked_after_five_failures(api: Api) -> None:
     assert statuses[:5] == [401] * 5 and statuses[5:] == [429] * 7
     # Locked means locked: the right password waits too (from any address), and nothing was verified.
     expect_throttled(attempt(api.server.base_url, api.username, api.password, fresh_address()))
+
+
+def test_a_refused_login_answers_late_without_holding_a_thread(api: Api) -> None:
+    """A locked login's 429 waits REFUSAL_DELAY_SECONDS (an asyncio sleep): a client that waits for its answer
+    guesses about once a second; many waiting at once hold no worker thread, so the robot keeps answering."""
+    base, address = api.server.base_url, fresh_address()
+    for n in range(5):
+        expect_error(attempt(base, api.username, f"guess-{n}", address), 401, "BAD_CREDENTIALS")
+    started = time.monotonic()
+    expect_throttled(attempt(base, api.username, "guess-5", address))
+    assert time.monotonic() - started >= REFUSAL_DELAY_SECONDS * 0.9
+    robot = api.new_robot()
+    limits = httpx.Limits(max_connections=100, max_keepalive_connections=100)
+    with httpx.Client(base_url=base, limits=limits, timeout=30) as http, ThreadPoolExecutor(60) as pool:
+
+        def refused(n: int) -> tuple[int, float]:
+            response = http.post(TOKEN, json={"username": api.username, "password": f"more-{n}"},
+                                 headers={"X-Forwarded-For": address})
+            return response.status_code, time.monotonic()
+
+        sent = time.monotonic()
+        refusals = [pool.submit(refused, n) for n in range(60)]  # more than the server's worker threads (40)
+        time.sleep(0.2)
+        answered = api.get(f"/robots/{robot}")  # a route that needs a worker thread, meanwhile
+        answered_at = time.monotonic()
+        results = [f.result() for f in refusals]
+    assert answered.status_code == 200
+    assert [status for status, _ in results] == [429] * 60
+    first_refusal = min(at for _, at in results)
+    assert answered_at < first_refusal and first_refusal - sent >= REFUSAL_DELAY_SECONDS * 0.9
 
 
 def test_the_lock_lifts_and_a_success_clears_the_count(api: Api) -> None:

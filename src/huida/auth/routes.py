@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse
 from pydantic import BaseModel, Field, StringConstraints
+from starlette.concurrency import run_in_threadpool
 
 from huida.api.deps import Ctx
 from huida.api.envelope import ok
@@ -17,7 +19,7 @@ from huida.auth.service import LoginAttempt, login
 from huida.auth.sso import origin_of, sso_login
 from huida.auth.throttle import LoginKeys, ThrottleRule
 from huida.config import Settings
-from huida.errors import bad_request, not_found
+from huida.errors import TooManyRequests, bad_request, not_found
 
 router = APIRouter(tags=["auth"])
 # Public routes that still refuse callers (their body's credentials, not a token): documented here.
@@ -55,9 +57,21 @@ def token_entity(ctx: Any, user: User) -> tuple[dict[str, Any], str]:
     return entity, token
 
 
+# A refused login (locked account or address) is answered this late at most (never later than Retry-After):
+# a guessing client that waits for each answer slows to about one guess a second per connection, instead of
+# hundreds of cheap refusals a second that would take the CPU from the robot's visitors. The wait is an
+# asyncio sleep: it holds no worker thread, however many connections wait.
+REFUSAL_DELAY_SECONDS = 1.0
+
+
 @router.post("/v10/commons/integration/token", responses=LOGIN_ERRORS)
-def get_token(body: TokenRequest, request: Request, ctx: Ctx) -> dict[str, Any]:
-    user = login(ctx.db, login_attempt(body, request, ctx.settings))
+async def get_token(body: TokenRequest, request: Request, ctx: Ctx) -> dict[str, Any]:
+    attempt = login_attempt(body, request, ctx.settings)
+    try:
+        user = await run_in_threadpool(login, ctx.db, attempt)  # database and Argon2: off the event loop
+    except TooManyRequests as refused:
+        await asyncio.sleep(min(REFUSAL_DELAY_SECONDS, refused.retry_after or 0))
+        raise
     entity, _ = token_entity(ctx, user)
     return ok(entity)
 
