@@ -47,6 +47,7 @@ from rich.console import Console  # noqa: E402
 from rich.table import Table  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 
+from _askprofile import AskProfile, profile_asks  # noqa: E402
 from _data import FAQ  # noqa: E402
 from huida.auth.security import issue_token  # noqa: E402
 from huida.auth.service import create_tenant  # noqa: E402
@@ -360,12 +361,24 @@ def markdown(rows: list[Row], command: str, context_lines: list[str]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def profile_markdown(profile: AskProfile, count: int) -> list[str]:
+    lines = [f"## One ask of the demo robot, in process ({count} asks, no HTTP)", "",
+             f"{profile.ms_per_ask:.2f} ms per ask; {profile.statements:.1f} SQL statements and "
+             f"{profile.commits:.1f} commits per ask.", "",
+             "| statement | per ask |", "|---|---:|"]
+    lines += [f"| `{kind}` | {per:.2f} |" for kind, per in profile.by_kind]
+    lines += ["", "| phase | ms per ask (cProfile, cumulative) |", "|---|---:|"]
+    lines += [f"| {phase} | {ms:.2f} |" for phase, ms in profile.phases]
+    return lines
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--requests", type=int, default=2000, help="timed requests per HTTP row")
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 8], help="client threads per HTTP row")
     parser.add_argument("--engine", type=int, default=10_000, help="questions for the engine-only row")
     parser.add_argument("--db", default=None, help="database URL (default: SQLite in a temp dir); must be empty")
+    parser.add_argument("--profile", type=int, default=500, help="asks for the in-process profile of an ask")
     parser.add_argument("--no-write", action="store_true", help=f"do not write {RESULTS.name}")
     args = parser.parse_args(argv)
     console = Console(width=160)
@@ -382,6 +395,7 @@ def main(argv: list[str] | None = None) -> None:
     console.print("HTTP rows done", style="dim")
     engine, built = engine_rows(ctx, prepared, queries, args.engine)
     rows += engine
+    profile = profile_asks(ctx, prepared.tenant_id, prepared.demo_robot, prepared.demo_questions, args.profile)
     ctx.db.dispose()
     backend = "PostgreSQL" if db_url.startswith("postgres") else "SQLite (WAL)"
     context_lines = [
@@ -399,9 +413,12 @@ def main(argv: list[str] | None = None) -> None:
     console.print(table(rows, title))
     for line in context_lines:
         console.print(line)
+    profile_lines = profile_markdown(profile, args.profile)
+    console.print("\n".join(profile_lines))
     if not args.no_write:
         command = ".venv/bin/python bench/ask.py " + " ".join(shlex.quote(a) for a in (argv or sys.argv[1:]))
-        RESULTS.write_text(markdown(rows, command.strip(), context_lines), encoding="utf-8")
+        body = markdown(rows, command.strip(), context_lines) + "\n" + "\n".join(profile_lines) + "\n"
+        RESULTS.write_text(body, encoding="utf-8")
         console.print(f"written to {RESULTS}", style="dim")
 
 

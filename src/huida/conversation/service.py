@@ -218,8 +218,10 @@ class ConversationService:
             decision = decide(situation)
             content = self.composer(session, view).content(decision)
             question_text = turn.question or _clicked_text(chat, turn, view)
-            question, answer = self._store(session, chat, request, turn, question_text, decision, content, now,
-                                           stored)
+            # Ids chosen here: the reply is complete before anything is written, and both messages go in one
+            # flush (no UPDATE of the answer afterwards).
+            reply = _reply(request, view, chat.id, stored.id if stored else new_id(), new_id(), decision, content)
+            question, answer = self._store(session, chat, request, turn, question_text, reply, decision, now, stored)
             if _learn_from_click(session, chat, turn, request.robot_id):
                 self.cache.schedule_refresh(request.robot_id)
             _remember(chat, normalized, turn, decision, content, now)
@@ -227,39 +229,36 @@ class ConversationService:
                 emit_transfer_human(session, chat, question, answer)
             if decision.rule is not None and decision.answer_source in RULE_SOURCES and decision.answer is not None:
                 _count_hit(session, request.robot_id, decision.rule.rule_id, now)
-            reply = _reply(request, view, chat, question, answer, decision, content)
-            answer.extra = {"reply": reply_extra(reply)}
             return reply
 
     def _store(self, session: Session, chat: ChatSession, request: AskRequest, turn: t.Turn, question_text: str,
-               decision: t.Decision, content: r.Content, now: int,
+               reply: r.Reply, decision: t.Decision, now: int,
                stored: Message | None = None) -> tuple[Message, Message]:
+        content = reply.content
         question = stored or Message(
-            session_id=chat.id, tenant_id=request.tenant_id, robot_id=request.robot_id, role="visitor",
-            sender_id=request.user_id, question_type=turn.kind, knowledge_id=turn.knowledge_id, text=question_text,
-            extra=dict(request.extra), dedupe_key=request.dedupe_key, created_at=now,
+            id=reply.question_id, session_id=chat.id, tenant_id=request.tenant_id, robot_id=request.robot_id,
+            role="visitor", sender_id=request.user_id, question_type=turn.kind, knowledge_id=turn.knowledge_id,
+            text=question_text, extra=dict(request.extra), dedupe_key=request.dedupe_key, created_at=now,
         )
-        if stored is None:
-            session.add(question)
-            session.flush()
         answer = Message(
-            session_id=chat.id, tenant_id=request.tenant_id, robot_id=request.robot_id, role="robot",
-            sender_id=request.robot_id, reply_to=question.id, question_type=turn.kind, knowledge_id=turn.knowledge_id,
+            id=reply.msg_id, session_id=chat.id, tenant_id=request.tenant_id, robot_id=request.robot_id, role="robot",
+            sender_id=request.robot_id, reply_to=question.id, extra={"reply": reply_extra(reply)},
+            question_type=turn.kind, knowledge_id=turn.knowledge_id,
             text=r.plain_text(content), body=content_body(content), media_type=content_type(content),
             answer_type=decision.answer_type, answer_source=decision.answer_source, sub_type=decision.sub_type,
             rule_id=decision.rule.rule_id if decision.rule else None,
             answer_id=decision.answer.id if decision.answer else None, score=decision.score, created_at=now,
         )
-        session.add(answer)
+        session.add_all([answer] if stored else [question, answer])
         session.flush()
         return question, answer
 
 
-def _reply(request: AskRequest, view: RobotView, chat: ChatSession, question: Message, answer: Message,
+def _reply(request: AskRequest, view: RobotView, session_id: str, question_id: str, msg_id: str,
            decision: t.Decision, content: r.Content) -> r.Reply:
     rule = decision.rule if decision.answer is not None else None
     return r.Reply(
-        msg_id=answer.id, session_id=chat.id, question_id=question.id, tenant_id=request.tenant_id,
+        msg_id=msg_id, session_id=session_id, question_id=question_id, tenant_id=request.tenant_id,
         robot_id=request.robot_id, user_id=request.user_id, question=request.question,
         answer_type=decision.answer_type, answer_source=decision.answer_source, sub_type=decision.sub_type,
         content=content, rule_id=rule.rule_id if rule else None, rule_question=rule.standard_question if rule else None,

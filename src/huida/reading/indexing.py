@@ -43,9 +43,19 @@ def message_terms(message: Message, chat_key: str) -> set[str]:
     return terms
 
 
+_CHAT_KEYS: dict[str, str] = {}  # session id -> chat key; a session's chat never changes once it exists
+_CHAT_KEYS_KEPT = 50_000
+
+
 def chat_key_of(connection: Connection, session_id: str) -> str:
     """The chat a session's messages belong to: its channel chat id, else the session itself."""
-    return connection.scalar(select(ChatSession.chat_id).where(ChatSession.id == session_id)) or session_id
+    key = _CHAT_KEYS.get(session_id)
+    if key is None:
+        key = connection.scalar(select(ChatSession.chat_id).where(ChatSession.id == session_id)) or session_id
+        if len(_CHAT_KEYS) >= _CHAT_KEYS_KEPT:
+            _CHAT_KEYS.clear()
+        _CHAT_KEYS[session_id] = key
+    return key
 
 
 def _rows(tenant_id: int, seq: int, terms: Iterable[str]) -> list[dict[str, Any]]:
