@@ -32,7 +32,7 @@ from huida.engine.dialogue import types as t
 from huida.engine.dialogue.policy import decide
 from huida.engine.strategies import StrategyContext, StrategyError, context_from_trans_data
 from huida.engine.text import normalize
-from huida.errors import NotFound, bad_request
+from huida.errors import NotFound, bad_request, not_found
 from huida.knowledge.models import Rule
 from huida.learning.service import record_pair
 from huida.robots.models import Robot
@@ -127,13 +127,23 @@ class ConversationService:
         self.cache = KnowledgeCache(ctx.db)
         ctx.shutdown.append(self.cache.close)
         self.rng = random.Random()
+        self._robots: dict[str, tuple[Robot, RobotSettings]] = {}  # robot id -> its row and settings, by version
 
     # -- reading the robot -------------------------------------------------------------------------
     def robot_view(self, tenant_id: int, robot_id: str) -> RobotView:
         with self.ctx.db.read() as session:
-            robot = get_robot(session, tenant_id, robot_id)
-            session.expunge(robot)
-        settings = resolve_settings(robot.settings)
+            # One narrow read per ask: the robot's version. Its row and resolved settings are read again only
+            # when the version moved (every change of settings bumps it), not validated on every ask.
+            version = session.scalar(select(Robot.knowledge_version).where(Robot.robot_id == robot_id,
+                                                                           Robot.tenant_id == tenant_id))
+            if version is None:
+                raise not_found("robot", robot_id)
+            known = self._robots.get(robot_id)
+            if known is None or known[0].knowledge_version != version or known[0].tenant_id != tenant_id:
+                robot = get_robot(session, tenant_id, robot_id)
+                session.expunge(robot)
+                known = self._robots[robot_id] = (robot, resolve_settings(robot.settings))
+        robot, settings = known
         target = CalibrationTarget(settings.targetPrecision, settings.outOfScopeShare)
         knowledge = self.cache.get(robot_id, robot.knowledge_version, target)
         return RobotView(robot, settings, knowledge)
