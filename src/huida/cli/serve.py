@@ -9,6 +9,7 @@ import typer
 
 from huida.cli.base import DbOption, app, check_optional_features, console, settings_for, setup_logging, start_context
 from huida.engine.matcher.classifier import preload as preload_learning
+from huida.memory import limit_malloc_arenas
 
 
 @app.command()
@@ -25,6 +26,7 @@ def serve(
     from huida.app import create_app
     from huida.demo.seed import ensure_demo
 
+    limit_malloc_arenas()  # first: before any thread allocates (huida/memory.py says why)
     setup_logging()
     check_optional_features()
     settings = settings_for(db)
