@@ -19,7 +19,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 AUTHENTICATES = "__huida_authenticates__"
 
 
-def get_ctx(request: Request) -> AppContext:
+async def get_ctx(request: Request) -> AppContext:
+    # async: FastAPI runs a plain `def` dependency in the thread pool, a hop this lookup need not pay.
     return request.app.state.ctx
 
 

@@ -7,7 +7,7 @@ Each route family names the least role it needs (`Caller` is any member of the t
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -91,8 +91,9 @@ def authenticate(request: Request, ctx: AppContext) -> Principal:
     return Principal(claims.tenant_id, claims.user_id, claims.username, role)
 
 
-def tenant_principal(request: Request, ctx: Ctx, tenantId: Annotated[int, Path()]) -> Principal:
-    """The caller, who must hold a valid token of the tenant named in the path."""
+async def tenant_principal(request: Request, ctx: Ctx, tenantId: Annotated[int, Path()]) -> Principal:
+    """The caller, who must hold a valid token of the tenant named in the path. async: no thread-pool hop per
+    request; the check is CPU-only but for the role read once per user every few seconds (_ActiveUsers)."""
     principal = authenticate(request, ctx)
     if principal.tenant_id != tenantId:
         raise forbidden()
@@ -102,8 +103,8 @@ def tenant_principal(request: Request, ctx: Ctx, tenantId: Annotated[int, Path()
 Caller = Annotated[Principal, Depends(tenant_principal)]
 
 
-def _requiring(role: str, code: str) -> Callable[[Principal], Principal]:
-    def dependency(principal: Caller) -> Principal:
+def _requiring(role: str, code: str) -> Callable[[Principal], Awaitable[Principal]]:
+    async def dependency(principal: Caller) -> Principal:
         if not allows(principal.role, role):
             raise NotPermitted(code, f"this operation needs the role {role} (or higher) in the tenant")
         return principal
