@@ -9,7 +9,7 @@ import typer
 
 from huida.cli.base import DbOption, app, check_optional_features, console, settings_for, setup_logging, start_context
 from huida.engine.matcher.classifier import preload as preload_learning
-from huida.memory import limit_malloc_arenas
+from huida.memory import limit_malloc_arenas, start_trimming
 
 
 @app.command()
@@ -47,6 +47,7 @@ def serve(
         console.print(f"Huida serving on {base} (API docs: {base}/docs)")
     # In the background: answering starts at once; memory reaches its working size at start, not hours later.
     threading.Thread(target=preload_learning, name="preload", daemon=True).start()
+    start_trimming()  # free heap pages go back to the system once a minute (huida/memory.py)
     if feishu_connect:
         from huida.channels.feishu.longconn import start_alongside
 
