@@ -70,7 +70,7 @@ def profile_asks(ctx: AppContext, tenant_id: int, robot_id: str, questions: list
         service.ask(request)
     kinds: Counter[str] = Counter()
     commits = [0]
-    engines = (ctx.db.engine, ctx.db._readers.kw["bind"])
+    engines = {ctx.db.engine, ctx.db._readers.kw["bind"]}  # one engine on PostgreSQL
 
     def on_statement(_conn: object, _cursor: object, statement: str, *_: object) -> None:
         kinds[_kind(statement)] += 1

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import os
 import threading
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from huida.cli.base import DbOption, app, check_optional_features, console, settings_for, setup_logging, start_context
+from huida.db import is_sqlite
 from huida.engine.matcher.classifier import preload as preload_learning
 from huida.memory import limit_malloc_arenas, start_trimming
+
+if TYPE_CHECKING:
+    from huida.context import AppContext
 
 
 @app.command()
@@ -19,18 +24,20 @@ def serve(
     db: DbOption = None,
     feishu_connect: Annotated[bool, typer.Option("--feishu-connect", help="Also run the Feishu long connections "
                                                  "(channels in longConnection mode)")] = False,
+    workers: Annotated[int, typer.Option(min=1, max=64, help="Server processes sharing the port and nothing but "
+                                         "the database (PostgreSQL only); each runs its own outbox worker")] = 1,
 ) -> None:
-    """Start the HTTP API (and the background worker) on one process."""
-    import uvicorn
-
-    from huida.app import create_app
-    from huida.demo.seed import ensure_demo
-
+    """Start the HTTP API (and the background worker), on one process or `--workers` processes."""
     limit_malloc_arenas()  # first: before any thread allocates (huida/memory.py says why)
     setup_logging()
     check_optional_features()
     settings = settings_for(db)
+    if workers > 1 and is_sqlite(settings.database_url):
+        raise typer.BadParameter("several processes need PostgreSQL (SQLite has one writer: one process "
+                                 "serves it best); pass --db postgresql://...", param_hint="--workers")
     ctx = start_context(settings)
+    from huida.demo.seed import ensure_demo
+
     demo = ensure_demo(ctx)
     base = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}"
     if demo is not None:
@@ -45,16 +52,45 @@ def serve(
         console.rule()
     else:
         console.print(f"Huida serving on {base} (API docs: {base}/docs)")
-    # In the background: answering starts at once; memory reaches its working size at start, not hours later.
-    threading.Thread(target=preload_learning, name="preload", daemon=True).start()
-    start_trimming()  # free heap pages go back to the system once a minute (huida/memory.py)
     if feishu_connect:
         from huida.channels.feishu.longconn import start_alongside
 
         start_alongside(ctx)
+    if workers == 1:
+        _run(_process_app(ctx), host, port)
+        return
+    # Each process builds its own context from the environment (the database migrated and the demo seeded
+    # once, above); caches are keyed by the knowledge version in the database, so a change made through one
+    # process reaches the others (conversation/snapshots.py).
+    os.environ["HUIDA_DATABASE_URL"] = settings.database_url
+    os.environ["HUIDA_DATA_DIR"] = str(settings.data_dir.resolve())
+    ctx.db.dispose()
+    _run("huida.cli.serve:worker_app", host, port, workers=workers, factory=True)
+
+
+def _process_app(ctx: AppContext | None = None) -> Any:
+    """The app of one server process, with what a long-running process wants besides."""
+    from huida.app import create_app
+
+    # In the background: answering starts at once; memory reaches its working size at start, not hours later.
+    threading.Thread(target=preload_learning, name="preload", daemon=True).start()
+    start_trimming()  # free heap pages go back to the system once a minute (huida/memory.py)
+    return create_app(ctx=ctx)
+
+
+def worker_app() -> Any:
+    """The app factory each `--workers` process calls (uvicorn imports it by name in a fresh process)."""
+    limit_malloc_arenas()
+    setup_logging()
+    return _process_app(start_context(settings_for(None)))
+
+
+def _run(app: Any, host: str, port: int, **options: Any) -> None:
+    import uvicorn
+
     # log_config=None: uvicorn's own records go to the root handler setup_logging installed (escaped, one
     # format) instead of handlers of its own that would print request text unescaped.
-    uvicorn.run(create_app(ctx=ctx), host=host, port=port, log_level="warning", log_config=None)
+    uvicorn.run(app, host=host, port=port, log_level="warning", log_config=None, **options)
 
 
 @app.command()
