@@ -30,7 +30,7 @@ from huida.demo.faq import TEXT_RULES, load_demo_knowledge
 from huida.robots.service import create_robot
 from tests.support.outbox import FAST_ENV, outbox_backend, quiet_db, stop_process  # noqa: F401  (fixtures)
 from tests.support.receiver import wait_until
-from tests.support.server import free_port
+from tests.support.server import free_port, is_healthy
 
 QUESTIONS = [q for _, _, questions, _ in TEXT_RULES for q in questions] + ["量子计算机多少钱", "你好"]
 
@@ -56,17 +56,10 @@ def serving(ctx: AppContext, log: Path) -> Iterator[tuple[str, subprocess.Popen[
                                    env=env, stdout=out, stderr=subprocess.STDOUT)
         base = f"http://127.0.0.1:{port}"
         try:
-            wait_until(lambda: _healthy(base), timeout=60, message="huida serve to start")
+            wait_until(lambda: is_healthy(base), timeout=60, message="huida serve to start")
             yield base, process
         finally:
             stop_process(process, signal.SIGKILL)
-
-
-def _healthy(base: str) -> bool:
-    try:
-        return httpx.get(f"{base}/healthz", timeout=1).status_code == 200
-    except httpx.TransportError:
-        return False
 
 
 def load_until_killed(base: str, path: str, token: str, process: subprocess.Popen[bytes],

@@ -23,6 +23,16 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def is_healthy(base_url: str) -> bool:
+    """True when a server (a subprocess, say) answers /healthz."""
+    import httpx
+
+    try:
+        return httpx.get(f"{base_url}/healthz", timeout=1).status_code == 200
+    except httpx.TransportError:
+        return False
+
+
 @dataclass
 class LiveServer:
     base_url: str
