@@ -63,38 +63,50 @@ def serving(ctx: AppContext, log: Path) -> Iterator[tuple[str, subprocess.Popen[
 
 
 def load_until_killed(base: str, path: str, token: str, process: subprocess.Popen[bytes],
-                      kill_after: int) -> dict[str, str]:
-    """Four threads ask until the server dies; SIGKILL once `kill_after` answers came back. msgId -> question."""
+                      kill_after: int) -> tuple[dict[str, str], list[str]]:
+    """Four threads ask until the server dies; SIGKILL once `kill_after` answers came back.
+    Returns msgId -> question of every acknowledged answer, and what went wrong before the kill."""
     acknowledged: dict[str, str] = {}
+    problems: list[str] = []
+    killed = threading.Event()
     lock = threading.Lock()
 
     def visitor(number: int) -> None:
-        with httpx.Client(base_url=base, headers={"token": token}, timeout=10) as client:
+        with httpx.Client(base_url=base, headers={"token": token}, timeout=60) as client:
             for turn in range(10_000):
                 question = f"{QUESTIONS[(number * 7 + turn) % len(QUESTIONS)]} #{number}-{turn}"
                 try:
                     response = client.post(path, json={"userId": f"v{number}-{turn % 5}", "question": question})
-                except httpx.TransportError:
-                    return  # the server is gone
-                assert response.status_code == 200, response.text
+                except httpx.TransportError as exc:
+                    if not killed.is_set():
+                        problems.append(f"before the kill: {exc!r}")
+                    return
+                if response.status_code != 200:
+                    problems.append(f"{response.status_code} {response.text[:200]}")
+                    return
                 with lock:
                     acknowledged[response.json()["entity"]["msgId"]] = question
                     if len(acknowledged) == kill_after:
+                        killed.set()
                         process.send_signal(signal.SIGKILL)
 
     threads = [threading.Thread(target=visitor, args=(n,)) for n in range(4)]
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(60)
-    return acknowledged
+        thread.join(120)
+    return acknowledged, problems
 
 
 def test_sigkill_under_load_loses_no_acknowledged_answer(quiet_db: AppContext, tmp_path: Path) -> None:  # noqa: F811
     tenant_id, robot_id, token = robot_with_token(quiet_db)
     path = f"/v10/tenants/{tenant_id}/knowledge/robots/{robot_id}/ask"
     with serving(quiet_db, tmp_path / "serve.log") as (base, process):
-        acknowledged = load_until_killed(base, path, token, process, kill_after=100)
+        # The first ask builds the robot's index: once, before the load, so that no client times out on it.
+        httpx.post(base + path, headers={"token": token}, json={"userId": "warm", "question": "你好"},
+                   timeout=120).raise_for_status()
+        acknowledged, problems = load_until_killed(base, path, token, process, kill_after=100)
+        assert not problems
         assert process.wait(10) == -signal.SIGKILL
     assert len(acknowledged) >= 100
     question = aliased(Message)
