@@ -4,8 +4,9 @@
 SQL statements and commits per ask (counted on both engines, the writer and the readers) and the share of
 each phase, from cProfile's cumulative times of the functions that make an ask:
 
-- robot and knowledge: `robot_view` (one read transaction: the robot row, the snapshot by version)
-- session: `open_session` (the chat row, locked)
+- robot and knowledge: `_robot_view` (the robot's version; its row, settings and snapshot from caches by version)
+- session, unlocked: `peek_session` (read with the robot, before deciding)
+- session, locked: `open_session` (the chat row, in the write transaction)
 - engine: `decide` (normalise, match, the policy steps)
 - composing the reply: `Composer.content` (materials looked up)
 - storing: `_store` (both messages in one flush), of which the search index: `index_message`
@@ -30,8 +31,9 @@ from huida.conversation.service import AskRequest, conversation_service
 from huida.reading.indexing import install_search_index
 
 PHASES = (
-    ("robot and knowledge (read)", "service.py", "robot_view"),
-    ("session (chat row)", "sessions.py", "open_session"),
+    ("robot and knowledge (read)", "service.py", "_robot_view"),
+    ("session, read before deciding", "sessions.py", "peek_session"),
+    ("session, locked for the write", "sessions.py", "open_session"),
     ("engine: decide", "policy.py", "decide"),
     ("composing the reply", "compose.py", "content"),
     ("storing both messages", "service.py", "_store"),

@@ -24,7 +24,7 @@ from huida.conversation.compose import Composer, article_lookup, image_lookup
 from huida.conversation.easemob import content_type
 from huida.conversation.events import emit_transfer_human
 from huida.conversation.models import ChatSession, Message
-from huida.conversation.sessions import RECENT_KEPT, Visitor, open_session
+from huida.conversation.sessions import RECENT_KEPT, Visitor, open_session, peek_session, session_token
 from huida.conversation.snapshots import CalibrationTarget, KnowledgeCache, RobotKnowledge
 from huida.conversation.stored import content_body, reply_extra, reply_of
 from huida.db import new_id, now_ms, table_of
@@ -112,10 +112,19 @@ def strategy_context(settings: RobotSettings, data: dict[str, Any] | None, origi
         raise bad_request(f"strategyTransData: {exc}") from exc
 
 
-def session_view(chat: ChatSession) -> t.SessionView:
-    state = chat.state or {}
+@dataclass(frozen=True)
+class Plan:
+    """What the robot will answer to one turn: decided and composed, not yet stored."""
+
+    decision: t.Decision
+    content: r.Content
+    normalized: str
+    question_text: str
+
+
+def session_view(state: dict[str, Any], question_count: int) -> t.SessionView:
     return t.SessionView(
-        is_first_question=chat.question_count == 0,
+        is_first_question=question_count == 0,
         recent_questions=tuple(state.get("recent", [])),
         last_menu=tuple((k, v) for k, v in state.get("menu", [])),
     )
@@ -132,17 +141,20 @@ class ConversationService:
     # -- reading the robot -------------------------------------------------------------------------
     def robot_view(self, tenant_id: int, robot_id: str) -> RobotView:
         with self.ctx.db.read() as session:
-            # One narrow read per ask: the robot's version. Its row and resolved settings are read again only
-            # when the version moved (every change of settings bumps it), not validated on every ask.
-            version = session.scalar(select(Robot.knowledge_version).where(Robot.robot_id == robot_id,
-                                                                           Robot.tenant_id == tenant_id))
-            if version is None:
-                raise not_found("robot", robot_id)
-            known = self._robots.get(robot_id)
-            if known is None or known[0].knowledge_version != version or known[0].tenant_id != tenant_id:
-                robot = get_robot(session, tenant_id, robot_id)
-                session.expunge(robot)
-                known = self._robots[robot_id] = (robot, resolve_settings(robot.settings))
+            return self._robot_view(session, tenant_id, robot_id)
+
+    def _robot_view(self, session: Session, tenant_id: int, robot_id: str) -> RobotView:
+        # One narrow read per ask: the robot's version. Its row and resolved settings are read again only when
+        # the version moved (every change of settings bumps it), not validated on every ask.
+        version = session.scalar(select(Robot.knowledge_version).where(Robot.robot_id == robot_id,
+                                                                       Robot.tenant_id == tenant_id))
+        if version is None:
+            raise not_found("robot", robot_id)
+        known = self._robots.get(robot_id)
+        if known is None or known[0].knowledge_version != version or known[0].tenant_id != tenant_id:
+            robot = get_robot(session, tenant_id, robot_id)
+            session.expunge(robot)
+            known = self._robots[robot_id] = (robot, resolve_settings(robot.settings))
         robot, settings = known
         target = CalibrationTarget(settings.targetPrecision, settings.outOfScopeShare)
         knowledge = self.cache.get(robot_id, robot.knowledge_version, target)
@@ -208,38 +220,67 @@ class ConversationService:
         return chat, question
 
     def _ask(self, request: AskRequest) -> r.Reply:
+        if request.question_id:
+            return self._answer_stored(request)
+        visitor = Visitor(request.tenant_id, request.robot_id, request.user_id, request.visitor_key or request.user_id,
+                          request.channel, request.origin_type, request.chat_id, request.chat_type)
+        now = now_ms()
+        # Decided and composed in one read transaction, before the write: the writer's turn (SQLite's single
+        # writer, PostgreSQL's row lock on the session) is held for the writes only. The write checks that the
+        # conversation did not move meanwhile (another answer in the same session came first) and decides
+        # again if it did.
+        with self.ctx.db.read() as session:
+            view = self._robot_view(session, request.tenant_id, request.robot_id)
+            turn = self._turn(request, view)
+            context = strategy_context(view.settings, request.strategy_data, request.origin_type)
+            timeout = view.settings.sessionTimeoutMinutes * 60_000
+            seen = peek_session(session, visitor, now, timeout)
+            plan = self._plan(session, view, turn, context, seen.state, seen.question_count, now)
+        with self.ctx.db.session() as session:
+            chat, _closed = open_session(session, visitor, now, timeout)
+            if session_token(chat) != seen.token:
+                plan = self._plan(session, view, turn, context, chat.state or {}, chat.question_count, now)
+            return self._write(session, request, view, chat, turn, plan, now)
+
+    def _answer_stored(self, request: AskRequest) -> r.Reply:
+        """Answers a visitor message stored earlier (an Aily-style run), under the session's lock throughout."""
         view = self.robot_view(request.tenant_id, request.robot_id)
         turn = self._turn(request, view)
         context = strategy_context(view.settings, request.strategy_data, request.origin_type)
-        visitor = Visitor(request.tenant_id, request.robot_id, request.user_id, request.visitor_key or request.user_id,
-                          request.channel, request.origin_type, request.chat_id, request.chat_type)
         with self.ctx.db.session() as session:
             now = now_ms()
-            stored = None
-            if request.question_id:
-                chat, stored = self._stored_question(session, request)
-                earlier = session.scalar(select(Message).where(Message.reply_to == stored.id).order_by(Message.seq))
-                if earlier is not None:  # answered meanwhile by a concurrent ask
-                    return reply_of(earlier)
-            else:
-                chat, _closed = open_session(session, visitor, now, view.settings.sessionTimeoutMinutes * 60_000)
-            normalized = normalize(turn.question)
-            situation = t.Situation(turn, normalized, session_view(chat), view.config(), view.knowledge, context, now)
-            decision = decide(situation)
-            content = self.composer(session, view).content(decision)
-            question_text = turn.question or _clicked_text(chat, turn, view)
-            # Ids chosen here: the reply is complete before anything is written, and both messages go in one
-            # flush (no UPDATE of the answer afterwards).
-            reply = _reply(request, view, chat.id, stored.id if stored else new_id(), new_id(), decision, content)
-            question, answer = self._store(session, chat, request, turn, question_text, reply, decision, now, stored)
-            if _learn_from_click(session, chat, turn, request.robot_id):
-                self.cache.schedule_refresh(request.robot_id)
-            _remember(chat, normalized, turn, decision, content, now)
-            if decision.transfer and request.handover_event == "now":  # the webhook event, in this transaction
-                emit_transfer_human(session, chat, question, answer)
-            if decision.rule is not None and decision.answer_source in RULE_SOURCES and decision.answer is not None:
-                _count_hit(session, request.robot_id, decision.rule.rule_id, now)
-            return reply
+            chat, stored = self._stored_question(session, request)
+            earlier = session.scalar(select(Message).where(Message.reply_to == stored.id).order_by(Message.seq))
+            if earlier is not None:  # answered meanwhile by a concurrent ask
+                return reply_of(earlier)
+            plan = self._plan(session, view, turn, context, chat.state or {}, chat.question_count, now)
+            return self._write(session, request, view, chat, turn, plan, now, stored)
+
+    def _plan(self, session: Session, view: RobotView, turn: t.Turn, context: StrategyContext,
+              state: dict[str, Any], question_count: int, now: int) -> Plan:
+        """The decision and the reply's content for this turn in a session in `state`."""
+        normalized = normalize(turn.question)
+        situation = t.Situation(turn, normalized, session_view(state, question_count), view.config(),
+                                view.knowledge, context, now)
+        decision = decide(situation)
+        content = self.composer(session, view).content(decision)
+        return Plan(decision, content, normalized, turn.question or _clicked_text(state, turn, view))
+
+    def _write(self, session: Session, request: AskRequest, view: RobotView, chat: ChatSession, turn: t.Turn,
+               plan: Plan, now: int, stored: Message | None = None) -> r.Reply:
+        decision, content = plan.decision, plan.content
+        # Ids chosen here: the reply is complete before anything is written, and both messages go in one
+        # flush (no UPDATE of the answer afterwards).
+        reply = _reply(request, view, chat.id, stored.id if stored else new_id(), new_id(), decision, content)
+        question, answer = self._store(session, chat, request, turn, plan.question_text, reply, decision, now, stored)
+        if _learn_from_click(session, chat, turn, request.robot_id):
+            self.cache.schedule_refresh(request.robot_id)
+        _remember(chat, plan.normalized, turn, decision, content, now)
+        if decision.transfer and request.handover_event == "now":  # the webhook event, in this transaction
+            emit_transfer_human(session, chat, question, answer)
+        if decision.rule is not None and decision.answer_source in RULE_SOURCES and decision.answer is not None:
+            _count_hit(session, request.robot_id, decision.rule.rule_id, now)
+        return reply
 
     def _store(self, session: Session, chat: ChatSession, request: AskRequest, turn: t.Turn, question_text: str,
                reply: r.Reply, decision: t.Decision, now: int,
@@ -278,9 +319,9 @@ def _reply(request: AskRequest, view: RobotView, session_id: str, question_id: s
     )
 
 
-def _clicked_text(chat: ChatSession, turn: t.Turn, view: RobotView) -> str:
+def _clicked_text(state: dict[str, Any], turn: t.Turn, view: RobotView) -> str:
     """The label of the clicked item, so history reads like the conversation the visitor saw."""
-    for knowledge_id, text in (chat.state or {}).get("menu", []):
+    for knowledge_id, text in state.get("menu", []):
         if knowledge_id == turn.knowledge_id:
             return text
     rule = view.knowledge.rule(turn.knowledge_id or "")

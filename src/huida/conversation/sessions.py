@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -38,6 +39,30 @@ def close_session(session: ChatSession, now: int) -> None:
     session.closed_at = now
     if session.handover != "human":
         session.handover = "closed"
+
+
+@dataclass(frozen=True)
+class SeenSession:
+    """A visitor's session as read without a lock: what the policy needs, and the token to check it by."""
+
+    token: tuple[str, int] | None = None  # None: the write will open a new session
+    question_count: int = 0
+    state: dict[str, Any] = field(default_factory=dict)
+
+
+def session_token(chat: ChatSession) -> tuple[str, int] | None:
+    """Changes whenever an answer is stored in the session (its state and count move together); None for a
+    session this transaction opened."""
+    return (chat.id, chat.question_count) if chat.question_count else None
+
+
+def peek_session(db: Session, visitor: Visitor, now: int, idle_timeout_ms: int) -> SeenSession:
+    """The session `open_session` would continue, read without locking or writing anything."""
+    row = db.execute(select(ChatSession.id, ChatSession.question_count, ChatSession.state, ChatSession.last_active_at)
+                     .where(ChatSession.open_key == _open_key(visitor.robot_id, visitor.key))).first()
+    if row is None or now - row.last_active_at > idle_timeout_ms or not row.question_count:
+        return SeenSession()
+    return SeenSession((row.id, row.question_count), row.question_count, row.state or {})
 
 
 def _current(db: Session, key: str) -> ChatSession | None:
