@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from huida.api.deps import Ctx, PageNumber
@@ -54,8 +55,8 @@ class AskBody(BaseModel):
         return value
 
 
-@router.post(ROBOT + "/ask")
-def ask(tenantId: int, robotId: str, body: AskBody, caller: Agent, ctx: Ctx) -> dict[str, Any]:
+@router.post(ROBOT + "/ask", response_model=None)
+def ask(tenantId: int, robotId: str, body: AskBody, caller: Agent, ctx: Ctx) -> JSONResponse:
     check_body_ids(body, tenantId, robotId)
     if body.type == "TEXT" and body.question is None and not body.knowledgeId:
         raise bad_request("question is required for TEXT")
@@ -63,7 +64,9 @@ def ask(tenantId: int, robotId: str, body: AskBody, caller: Agent, ctx: Ctx) -> 
         tenant_id=tenantId, robot_id=robotId, user_id=body.userId, question=body.question or "", type=body.type,
         knowledge_id=body.knowledgeId, origin_type=body.originType, strategy_data=body.strategyTransData,
     )
-    return ok(easemob.entity(conversation_service(ctx).ask(request), easemob.links(ctx, tenantId)))
+    # A ready response: the entity is plain JSON already, and FastAPI's generic encoding of a returned dict
+    # (jsonable_encoder walking every value) was a tenth of an ask's time outside the service.
+    return JSONResponse(ok(easemob.entity(conversation_service(ctx).ask(request), easemob.links(ctx, tenantId))))
 
 
 class WelcomeBody(BaseModel):
