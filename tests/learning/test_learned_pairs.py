@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from huida.conversation.service import conversation_service
 from huida.learning.models import LearnedPair
+from huida.learning.service import learned_pairs
 from tests.conversation.helpers import ask, hit_test, settings
 from tests.learning.test_knowledge_updates import shop
 from tests.support.client import Api
@@ -44,3 +45,20 @@ def test_a_typed_question_is_not_a_click(api: Api) -> None:
     ask(api, robot, ODD_QUESTION)
     ask(api, robot, "运费怎么算")
     assert pairs(api, robot) == []
+
+
+def test_a_matcher_learns_the_newest_pairs_of_each_rule_within_bounds(api: Api) -> None:
+    robot, other = shop(api), shop(api)
+    with api.server.ctx.db.session() as session:
+        for n in range(7):
+            session.add(LearnedPair(robot_id=robot, question=f"退款问法 {n}", rule_id="refund", source="click"))
+        for n in range(2):
+            session.add(LearnedPair(robot_id=robot, question=f"运费问法 {n}", rule_id="shipping", source="click"))
+        session.add(LearnedPair(robot_id=other, question="别的机器人", rule_id="refund", source="click"))
+    with api.server.ctx.db.read() as session:
+        assert learned_pairs(session, robot, per_rule=3) == [
+            ("退款问法 4", "refund"), ("退款问法 5", "refund"), ("退款问法 6", "refund"),
+            ("运费问法 0", "shipping"), ("运费问法 1", "shipping")]
+        newest_two = [("运费问法 0", "shipping"), ("运费问法 1", "shipping")]
+        assert learned_pairs(session, robot, per_rule=3, limit=2) == newest_two
+        assert len(learned_pairs(session, robot)) == 9

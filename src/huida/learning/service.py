@@ -6,7 +6,7 @@ import io
 import tempfile
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from huida.engine.matcher.pairs import PairLearning
@@ -15,6 +15,9 @@ from huida.learning.models import LearnedPair, RobotModel
 PAIR_MODEL = "pair-model"
 MAX_QUESTION = 500
 PAIRS_USED = 50_000  # the most recent pairs a matcher learns from
+# ... and at most this many per rule: a popular rule's clicks cannot crowd out the others, and a robot's
+# matcher (each learned phrasing costs it ~3 KB) stays bounded by its number of rules, not by its traffic.
+PAIRS_PER_RULE = 200
 
 
 def record_pair(session: Session, robot_id: str, question: str, rule_id: str, source: str) -> bool:
@@ -30,9 +33,14 @@ def record_pair(session: Session, robot_id: str, question: str, rule_id: str, so
     return True
 
 
-def learned_pairs(session: Session, robot_id: str) -> list[tuple[str, str]]:
-    rows = session.execute(select(LearnedPair.question, LearnedPair.rule_id).where(LearnedPair.robot_id == robot_id)
-                           .order_by(LearnedPair.id.desc()).limit(PAIRS_USED)).all()
+def learned_pairs(session: Session, robot_id: str, per_rule: int = PAIRS_PER_RULE,
+                  limit: int = PAIRS_USED) -> list[tuple[str, str]]:
+    """The pairs a matcher learns from, oldest first: the newest `per_rule` of each rule, `limit` in all."""
+    rank = func.row_number().over(partition_by=LearnedPair.rule_id, order_by=LearnedPair.id.desc()).label("rank")
+    recent = (select(LearnedPair.id, LearnedPair.question, LearnedPair.rule_id, rank)
+              .where(LearnedPair.robot_id == robot_id).subquery())
+    rows = session.execute(select(recent.c.question, recent.c.rule_id).where(recent.c.rank <= per_rule)
+                           .order_by(recent.c.id.desc()).limit(limit)).all()
     return [(question, rule_id) for question, rule_id in reversed(rows)]
 
 
