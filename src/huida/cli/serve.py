@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 import threading
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -68,10 +69,18 @@ def serve(
     _run("huida.cli.serve:worker_app", host, port, workers=workers, factory=True)
 
 
+# How long a thread holding the GIL runs before another may take it (Python's default: 5 ms). An index build
+# (seconds of Python for a large robot) then lets asks of other robots in every millisecond: measured in
+# process while bq-train's index was built, demo asks went from p99 198 ms, max 696 ms to p99 42 ms, max
+# 190 ms (issue 16: no ask should wait behind another robot's build).
+SWITCH_INTERVAL_SECONDS = 0.001
+
+
 def _process_app(ctx: AppContext | None = None) -> Any:
     """The app of one server process, with what a long-running process wants besides."""
     from huida.app import create_app
 
+    sys.setswitchinterval(SWITCH_INTERVAL_SECONDS)
     # In the background: answering starts at once; memory reaches its working size at start, not hours later.
     threading.Thread(target=preload_learning, name="preload", daemon=True).start()
     start_trimming()  # free heap pages go back to the system once a minute (huida/memory.py)
