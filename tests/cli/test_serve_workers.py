@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -12,6 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from huida.cli import app
+from huida.cli.serve import listener
 from tests.support.backends import postgres_database
 from tests.support.outbox import stop_process
 from tests.support.receiver import wait_until
@@ -54,3 +56,11 @@ def test_two_processes_serve_one_postgresql_database(tmp_path: Path) -> None:
             wait_until(lambda: len(_children(process.pid)) >= 2, timeout=30, message="two server processes")
         finally:
             assert stop_process(process, signal.SIGTERM) == 0
+
+
+def test_the_shared_listener_is_tcp_so_connections_get_no_delay() -> None:
+    # asyncio sets TCP_NODELAY on accepted connections only when the listener says IPPROTO_TCP; without it
+    # every keep-alive request after the first waited ~40 ms for a delayed ACK (uvicorn issue #3149).
+    with listener("127.0.0.1", 0) as sock:
+        assert (sock.family, sock.type, sock.proto) == (socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+        assert sock.get_inheritable()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import sys
 import threading
 from typing import TYPE_CHECKING, Annotated, Any
@@ -66,7 +67,7 @@ def serve(
     os.environ["HUIDA_DATABASE_URL"] = settings.database_url
     os.environ["HUIDA_DATA_DIR"] = str(settings.data_dir.resolve())
     ctx.db.dispose()
-    _run("huida.cli.serve:worker_app", host, port, workers=workers, factory=True)
+    _run_processes(host, port, workers)
 
 
 # How long a thread holding the GIL runs before another may take it (Python's default: 5 ms). An index build
@@ -92,6 +93,27 @@ def worker_app() -> Any:
     limit_malloc_arenas()
     setup_logging()
     return _process_app(start_context(settings_for(None)))
+
+
+def listener(host: str, port: int) -> socket.socket:
+    """The listening socket the `--workers` processes share. uvicorn binds its own without IPPROTO_TCP, and
+    asyncio then leaves Nagle's algorithm on for every accepted connection: each keep-alive request after the
+    first waited ~40 ms for the client's delayed ACK (44 ms a /healthz; uvicorn issue #3149)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.set_inheritable(True)
+    return sock
+
+
+def _run_processes(host: str, port: int, workers: int) -> None:
+    import uvicorn
+    from uvicorn.supervisors import Multiprocess
+
+    config = uvicorn.Config("huida.cli.serve:worker_app", factory=True, host=host, port=port, workers=workers,
+                            log_level="warning", log_config=None)
+    Multiprocess(config, sockets=[listener(host, port)]).run()
 
 
 def _run(app: Any, host: str, port: int, **options: Any) -> None:
