@@ -18,7 +18,9 @@ from huida.api.textcheck import refuse_control_characters
 from huida.auth.routes import router as auth_router
 from huida.channels.aily.routes import routers as aily_routers
 from huida.channels.feishu.routes import routers as feishu_routers
+from huida.channels.widget.routes import routers as widget_routers
 from huida.config import Settings, load_settings
+from huida.console.routes import router as console_router
 from huida.context import AppContext, build_context
 from huida.conversation.routes import router as conversation_router
 from huida.conversation.snapshots import process_embedder
@@ -40,8 +42,9 @@ ROUTERS = [
     import_export_router, knowledge_router, knowledge_health_router, materials_router,  # knowledge
     conversation_router, evaluation_router,  # asking, and measuring the answers
     *feedback_routers, webhooks_router,  # ratings, feedback and the callbacks that report them
-    *feishu_routers, *aily_routers,  # channels
+    *feishu_routers, *aily_routers, *widget_routers,  # channels
     reading_router,  # conversation reading and search
+    console_router,  # the web console's static files (/console)
 ]
 
 log = logging.getLogger("huida")

@@ -57,6 +57,9 @@ class Settings:
     login_account_attempts: int = 5
     login_address_attempts: int = 20
     login_lock_seconds: float = 1.0  # the first lock; each further failure doubles it, up to 15 minutes
+    # The chat widget's API (channels/widget/limits.py): requests per minute per visitor and per widget key.
+    widget_visitor_per_minute: int = 60
+    widget_key_per_minute: int = 1200
     # The display time zone of dates in answers, exports and reading filters. One per process: huida.timefmt
     # takes it from the environment's settings when it is first imported.
     timezone: str = DEFAULT_TIMEZONE
@@ -110,6 +113,8 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         login_account_attempts=_env_int(env, "HUIDA_LOGIN_ACCOUNT_ATTEMPTS", 5),
         login_address_attempts=_env_int(env, "HUIDA_LOGIN_ADDRESS_ATTEMPTS", 20),
         login_lock_seconds=_env_float(env, "HUIDA_LOGIN_LOCK_SECONDS", 1.0),
+        widget_visitor_per_minute=_env_int(env, "HUIDA_WIDGET_VISITOR_PER_MINUTE", 60),
+        widget_key_per_minute=_env_int(env, "HUIDA_WIDGET_KEY_PER_MINUTE", 1200),
         timezone=env.get("HUIDA_TIMEZONE") or DEFAULT_TIMEZONE,
         embedding_model=env.get("HUIDA_EMBEDDING_MODEL", ""),
         embedding_url=env.get("HUIDA_EMBEDDING_URL", ""),

@@ -3,6 +3,7 @@
 from huida.auth.models import SsoTokenUse, Tenant, User
 from huida.channels.aily.models import AilyFile, AilyMessage, AilyRun, AilySession, RobotApiKey
 from huida.channels.feishu.models import FeishuChannel, FeishuDelivery, FeishuImage, FeishuSeen
+from huida.channels.widget.models import WidgetKey
 from huida.conversation.models import ChatSession, Message
 from huida.feedback.models import (  # issue 5 feedback
     AnswerFeedback,
@@ -33,3 +34,4 @@ __all__ += ["AilyFile", "AilyMessage", "AilyRun", "AilySession", "MessageTerm", 
 __all__ += ["AnswerFeedback", "CommentLevel", "CommentTag", "FeedbackSetup", "RobotOption",  # issue 5 feedback
             "SatisfactionRating", "SatisfactionTag", "SessionComment"]
 __all__ += ["KnowledgeChange", "LearnedPair", "RobotModel"]
+__all__ += ["WidgetKey"]

@@ -37,6 +37,9 @@ def test_authenticated_operations_require_the_token(document: dict[str, Any]) ->
     for method, path, op in _operations(document):
         if (method, path) in PUBLIC:
             assert not any(op.get("security") or [{}]), (method, path)
+        elif path.startswith("/widget/v1/"):  # the chat widget's key (and visitor token), never a member's token
+            assert all("widgetKey" in choice for choice in op["security"]), (method, path)
+            assert {"401", "403", "429"} <= op["responses"].keys(), (method, path)
         else:
             assert {"token": []} in op["security"] and {"bearer": []} in op["security"], (method, path)
             assert {"401", "403"} <= op["responses"].keys(), (method, path)

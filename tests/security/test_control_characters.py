@@ -99,7 +99,7 @@ def test_the_check_is_a_dependency_of_the_whole_app(served: FastAPI) -> None:
 
 
 def _url(api: Api, route: APIRoute, **values: str) -> str:
-    path = route.path.replace("{tenantId}", str(api.tenant_id))
+    path = route.path_format.replace("{tenantId}", str(api.tenant_id))  # "{name}" also for "{name:path}"
     for name in route.param_convertors:
         path = path.replace("{" + name + "}", quote(values.get(name, "x"), safe=""))
     return api.server.base_url + path

@@ -17,9 +17,11 @@ Cases, one test each (ids `<case>-<METHOD> <path>`):
 
 - cross_tenant: A's credentials, B's tenantId in the path and B's ids everywhere: 401/403/404, never 2xx.
   For the Aily-style API (no tenant in its paths) A's tenant token; for the Feishu callback a message carrying
-  A's channel's verification token, posted to B's channel.
-- foreign_ids: A's tenantId in the path (for the Aily API: A's robot API key), B's object ids everywhere: a 4xx
-  when the path names an object; with B's ids only in the body or query, a 4xx or a 2xx showing nothing of B.
+  A's channel's verification token, posted to B's channel; for the widget API (its key names the tenant) B's
+  widget key with A's visitor token.
+- foreign_ids: A's tenantId in the path (for the Aily API: A's robot API key; for the widget API: A's widget key
+  and visitor), B's object ids everywhere: a 4xx when the path names an object; with B's ids only in the body
+  or query, a 4xx or a 2xx showing nothing of B.
 - foreign:<param>: one object of B in the path under A's others (B's rule under A's robot, B's file key under
   A's message, B's run in A's session): a 4xx.
 - ref:<name>: A's own objects in the path, B's id in the body or query field(s) holding `{name}`, every other
@@ -62,7 +64,7 @@ import pytest
 from huida.channels.aily.files import signed_url
 from huida.materials.links import signed_path
 from tests.conversation.helpers import png
-from tests.security.world import AILY, CALLBACK, PUBLIC, TENANT, Route, World, route_table, worlds
+from tests.security.world import AILY, CALLBACK, PUBLIC, TENANT, WIDGET, Route, World, route_table, worlds
 from tests.support.server import LiveServer
 
 # -- the route table --------------------------------------------------------------------------------
@@ -82,7 +84,9 @@ PARAMS = {
     "thread_id": "thread_id", "file_key": "file_key",
 }
 # (a fragment of the path, parameter) → the world id, where a name means another object than in PARAMS.
-OVERRIDES = {("/satisfactionCommentTags/{tagId}", "tagId"): "reasonTagId"}
+OVERRIDES = {("/satisfactionCommentTags/{tagId}", "tagId"): "reasonTagId",
+             ("/widget-keys/{keyId}", "keyId"): "widgetKeyId",
+             (f"{WIDGET}/messages/{{msgId}}", "msgId"): "widgetMsgId"}
 # Placeholders that are no object of a world.
 FRESH = "fresh"  # a new unique string per request (ids that must not collide)
 # World ids that are not an object of the tenant (the same switch name in every world): never a case.
@@ -194,6 +198,14 @@ BODIES: dict[str, Any] = {
     f"POST {AILY}/sessions/{{aily_session_id}}/runs": {"app_id": "{robotId}", "metadata": "probe"},
     f"POST {AILY}/sessions/{{aily_session_id}}/runs/{{run_id}}/cancel": None,
     f"POST {AILY}/files": Upload("probe.txt", b"probe file\n", "text/plain"),
+    f"POST {TENANT}/robots/{{robotId}}/widget-keys": {"allowedOrigins": ["https://probe.example.com"],
+                                                      "welcomeMenu": "{ruleId}"},
+    f"DELETE {TENANT}/robots/{{robotId}}/widget-keys/{{keyId}}": None,
+    f"POST {WIDGET}/visitors": {"visitorId": "{fresh}"},
+    f"POST {WIDGET}/welcome": None,
+    f"POST {WIDGET}/ask": {"type": "MENU_CLICK", "knowledgeId": "{ruleId}"},
+    f"POST {WIDGET}/messages/{{msgId}}/feedback": {"feedbackStatus": "thumb-down", "feedback": "probe"},
+    f"POST {WIDGET}/satisfaction": {"msgId": "{widgetMsgId}", "type": 1, "comment": "probe"},
 }
 # Query parameters: every required one, and every one that names an object.
 QUERIES: dict[str, dict[str, str]] = {
@@ -298,7 +310,10 @@ class Call:
         return http.request(self.method, self.path, headers=self.headers, params=self.params, **self.kwargs)
 
 
-def credentials(route: Route, caller: World, *, key: bool) -> dict[str, str]:
+def credentials(route: Route, caller: World, *, key: bool, default: World | None = None) -> dict[str, str]:
+    if route.family == "widget":  # the widget key (and origin) of the world whose ids fill the request,
+        owner = default or caller  # the visitor token of the caller: B's key with A's visitor is cross-tenant
+        return {**owner.widget, "X-Huida-Visitor-Token": caller.widget["X-Huida-Visitor-Token"]}
     if route.family == "aily":
         return {"Authorization": f"Bearer {caller.key if key else caller.token}"}
     if route.family == "tenant":
@@ -314,7 +329,7 @@ def build_call(route: Route, caller: World, default: World, victim: World, in_pa
     path = filler.path(route)
     params = filler.fill(QUERIES.get(route.key, {}))
     body = BODIES.get(route.key)
-    headers = credentials(route, caller, key=key)
+    headers = credentials(route, caller, key=key, default=default)
     kwargs: dict[str, Any] = {}
     if isinstance(body, Raw):
         kwargs["content"] = filler.fill(body.content).encode()
@@ -407,7 +422,7 @@ def tenant_ids(value: Any) -> Iterator[Any]:
 
 def check_error_envelope(route: Route, response: httpx.Response) -> None:
     body = response.json()
-    if route.family == "tenant":
+    if route.family in ("tenant", "widget"):
         assert body["status"] == "FAIL" and body["errorCode"] and body["errorDescription"], body
     elif route.family == "aily":
         assert set(body) == {"code", "msg", "data"} and body["code"] != 0, body

@@ -29,7 +29,7 @@ from tests.support.server import LiveServer
 POLICY: list[tuple[str, str, str]] = [
     ("GET PUT", r"/sso$", "admin"),  # the tenant's single sign-on secret and trust
     ("GET", r".", "viewer"),  # every other read
-    ("POST PUT DELETE", r"/(webhooks|api-keys|channels/feishu)\b", "admin"),  # what calls out or lets in
+    ("POST PUT DELETE", r"/(webhooks|api-keys|widget-keys|channels/feishu)\b", "admin"),  # what calls out or lets in
     ("POST", r"/robots$", "admin"),
     ("DELETE", r"/robots/\{robotId\}$", "admin"),
     ("POST", r"/(ask|visitor-welcome|transfer-human-confirmation|hit-test|comments|satisfactionComments"

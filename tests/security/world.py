@@ -3,7 +3,8 @@
 `build_world` makes, through the public API (as an admin of a fresh tenant): a robot, categories, a media
 (PNG), a news article, rules (text, picture, news and menu answers), a conversation (ask) rated, commented
 and thumbed, a comment level with a tag, a reason tag, a robot option, a webhook subscription with delivered
-deliveries, an API key, an Aily session with a file, a message and a run, SSO settings and a Feishu channel.
+deliveries, an API key, an Aily session with a file, a message and a run, SSO settings, a Feishu channel, and a
+widget key with a visitor who asked through it.
 Every text contains `world.marker` (`MARKER-<label>-<uuid>`), the ids the client may choose contain it too,
 and the ids the server chooses (uuids and the like) are markers as well (`world.markers()`): one of them in
 an answer to another tenant is a leak.
@@ -48,10 +49,16 @@ from tests.support.server import LiveServer
 TENANT = "/v10/tenants/{tenantId}"
 AILY = "/open-apis/aily/v1"
 CALLBACK = "/channels/feishu/{channelId}/events"
+WIDGET = "/widget/v1"
 # Families by path prefix: how a caller authenticates, and in which envelope errors come.
-FAMILIES = {TENANT: "tenant", "/v11/tenants/{tenantId}": "tenant", AILY: "aily", CALLBACK: "callback"}
-# Routes anyone may call: nothing of a tenant is behind them (the login, SSO's redirect, health).
-PUBLIC = {"GET /healthz", "GET /readyz", "POST /v10/commons/integration/token", "GET /v10/commons/access"}
+FAMILIES = {TENANT: "tenant", "/v11/tenants/{tenantId}": "tenant", AILY: "aily", CALLBACK: "callback",
+            WIDGET: "widget"}
+# Routes anyone may call: nothing of a tenant is behind them (the login, SSO's redirect, health, the widget's
+# script and the CORS preflight of its API, which says only whether some widget key lists an origin).
+PUBLIC = {"GET /healthz", "GET /readyz", "POST /v10/commons/integration/token", "GET /v10/commons/access",
+          "GET /widget.js", f"OPTIONS {WIDGET}/{{rest}}"}
+# The web console's static files: it reaches tenants only through the API, with the signed-in user's token.
+PUBLIC |= {"GET /console", "GET /console/{client_path}", "GET /console/assets/{name}"}
 
 
 @dataclass(frozen=True)
@@ -133,6 +140,7 @@ class World:
     ids: dict[str, Any] = field(default_factory=dict)
     key: str = ""  # the robot's Aily API key (a secret)
     app: FeishuApp | None = None  # the Feishu app bound to the world's channel
+    widget: dict[str, str] = field(default_factory=dict)  # the widget visitor's headers (key, token, origin)
     secrets: list[str] = field(default_factory=list)
 
     @property
@@ -274,6 +282,24 @@ def _feishu(world: World, robot: str) -> None:
     world.ids["channelId"] = channel["channelId"]
 
 
+def _widget(world: World, robot: str) -> None:
+    """A widget key (its welcome shows the world's menu) and a visitor who asked through it."""
+    m, ids = world.marker, world.ids
+    origin = f"https://{world.label.lower()}.example.com"
+    created = world.ok("POST", f"/robots/{robot}/widget-keys", json={"allowedOrigins": [origin],
+                                                                     "welcomeMenu": f"menu-{m}"})
+    ids["widgetKeyId"] = created["id"]
+    world.secrets.append(created["key"])  # public in its own pages, but no other tenant's answer shows it
+    world.widget = {"X-Huida-Widget-Key": created["key"], "Origin": origin}
+    ids["widgetVisitor"] = f"wv-{m}"
+    visitor = world.http.post("/widget/v1/visitors", headers=world.widget, json={"visitorId": ids["widgetVisitor"]})
+    assert visitor.status_code == 200, visitor.text
+    world.widget["X-Huida-Visitor-Token"] = visitor.json()["entity"]["token"]
+    answer = world.http.post("/widget/v1/ask", headers=world.widget, json={"question": world.text("question")})
+    assert answer.status_code == 200, answer.text
+    ids["widgetMsgId"] = answer.json()["entity"]["msgId"]
+
+
 def settle(world: World) -> None:
     """Waits until nothing of the world is still moving: its webhook deliveries (and a ping) delivered."""
     robot, ids = world.ids["robotId"], world.ids
@@ -298,6 +324,7 @@ def build_world(receiver: Receiver, http: httpx.Client, api: Api, label: str) ->
     _aily(world, robot)
     _reading(world)
     _feishu(world, robot)
+    _widget(world, robot)
     sso_secret = f"sso-{world.marker}"
     world.secrets.append(sso_secret)
     world.ok("PUT", "/sso", json={"secret": sso_secret, "allowedOrigins": [f"https://{label.lower()}.example.com"]})

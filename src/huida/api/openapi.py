@@ -36,6 +36,11 @@ SECURITY_SCHEMES = {
               "description": "a token from POST /v10/commons/integration/token (seed 004)"},
     "bearer": {"type": "http", "scheme": "bearer",
                "description": "the same token as `Authorization: Bearer`; for /open-apis also a robot's API key"},
+    # The chat widget's API (/widget/v1): a robot's public widget key, and the token of one visitor.
+    "widgetKey": {"type": "apiKey", "in": "header", "name": "X-Huida-Widget-Key",
+                  "description": "a robot's widget key (POST .../robots/{robotId}/widget-keys)"},
+    "visitorToken": {"type": "apiKey", "in": "header", "name": "X-Huida-Visitor-Token",
+                     "description": "a widget visitor's token (POST /widget/v1/visitors)"},
 }
 # Either scheme suffices: the server reads the `token` header first, then `Authorization: Bearer`.
 AUTHENTICATED: list[dict[str, list[str]]] = [{"token": []}, {"bearer": []}]

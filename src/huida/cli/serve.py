@@ -48,12 +48,13 @@ def serve(
         console.print(f"demo robot id  : {demo.robot_id}")
         console.print(f"admin login    : {demo.username}")
         console.print(f"admin password : {demo.password or '(the one you set in HUIDA_ADMIN_PASSWORD)'}")
+        console.print(f"console        : {base}/console")
         console.print(f"API docs       : {base}/docs")
         console.print(f"health         : {base}/healthz  (ready: {base}/readyz)")
         console.print("These credentials are printed only this once.")
         console.rule()
     else:
-        console.print(f"Huida serving on {base} (API docs: {base}/docs)")
+        console.print(f"Huida serving on {base} (console: {base}/console, API docs: {base}/docs)")
     if feishu_connect:
         from huida.channels.feishu.longconn import start_alongside
 
@@ -73,7 +74,7 @@ def serve(
 # How long a thread holding the GIL runs before another may take it (Python's default: 5 ms). An index build
 # (seconds of Python for a large robot) then lets asks of other robots in every millisecond: measured in
 # process while bq-train's index was built, demo asks went from p99 198 ms, max 696 ms to p99 42 ms, max
-# 190 ms (issue 16: no ask should wait behind another robot's build).
+# 190 ms (issue 16: no ask should wait behind another robot's build). HUIDA_SWITCH_INTERVAL_MS overrides it.
 SWITCH_INTERVAL_SECONDS = 0.001
 
 
@@ -81,7 +82,8 @@ def _process_app(ctx: AppContext | None = None) -> Any:
     """The app of one server process, with what a long-running process wants besides."""
     from huida.app import create_app
 
-    sys.setswitchinterval(SWITCH_INTERVAL_SECONDS)
+    chosen = os.environ.get("HUIDA_SWITCH_INTERVAL_MS")
+    sys.setswitchinterval(float(chosen) / 1000 if chosen else SWITCH_INTERVAL_SECONDS)
     # In the background: answering starts at once; memory reaches its working size at start, not hours later.
     threading.Thread(target=preload_learning, name="preload", daemon=True).start()
     start_trimming()  # free heap pages go back to the system once a minute (huida/memory.py)
