@@ -1,10 +1,10 @@
 """Browser tests: Playwright for Python driving Debian's Chromium (never a downloaded browser).
 
 `browser` is one headless Chromium per test module (Playwright's sync API keeps an asyncio loop running in
-the thread while it is started: for a whole session it broke later tests that run their own loop); `page` a fresh context (its own storage) per test, with
-the viewport a test asks for through `new_page`. Screenshots go to `docs/screenshots/` (the README shows some),
-saved by `shoot(page, name)`. The whole folder skips, with the reason, where Chromium or Playwright is absent;
-CI installs Debian's chromium (.ci/run), so it runs there.
+the thread while it is started: for a whole session it broke later tests that run their own loop); `page` a
+fresh context (its own storage) per test, with the viewport a test asks for through `new_page`. Screenshots
+go to `docs/screenshots/` (the README shows some), saved by `shoot(page, name)`. The whole folder skips, with
+the reason, where Chromium or Playwright is absent; CI installs Debian's chromium (.ci/run), so it runs there.
 """
 
 from __future__ import annotations
