@@ -12,6 +12,11 @@ PUBLIC = {("post", "/v10/commons/integration/token"), ("get", "/v10/commons/acce
           ("get", "/readyz"), ("post", "/channels/feishu/{channelId}/events"),
           ("get", "/open-apis/aily/v1/media/{media_id}/content")}
 
+# The SSO session cookie with the console's header (a page of another site can send neither), and signing
+# out, which needs only the header (no session is no error).
+CONSOLE_SECURITY = {"/v10/commons/session/token": [{"sessionCookie": [], "consoleHeader": []}],
+                    "/v10/commons/session/logout": [{"consoleHeader": []}]}
+
 
 @pytest.fixture
 def document(api: Api) -> dict[str, Any]:
@@ -34,9 +39,16 @@ def test_authenticated_operations_require_the_token(document: dict[str, Any]) ->
     schemes = document["components"]["securitySchemes"]
     assert schemes["token"] == {**schemes["token"], "type": "apiKey", "in": "header", "name": "token"}
     assert schemes["bearer"]["scheme"] == "bearer"
+    assert schemes["sessionCookie"] == {**schemes["sessionCookie"], "type": "apiKey", "in": "cookie",
+                                        "name": "huida_session"}
+    assert schemes["consoleHeader"] == {**schemes["consoleHeader"], "type": "apiKey", "in": "header",
+                                        "name": "X-Huida-Console"}
     for method, path, op in _operations(document):
         if (method, path) in PUBLIC:
             assert not any(op.get("security") or [{}]), (method, path)
+        elif path.startswith("/v10/commons/session/"):  # the console's SSO session, never a token
+            assert op["security"] == CONSOLE_SECURITY[path], (method, path)
+            assert "403" in op["responses"], (method, path)
         elif path.startswith("/widget/v1/"):  # the chat widget's key (and visitor token), never a member's token
             assert all("widgetKey" in choice for choice in op["security"]), (method, path)
             assert {"401", "403", "429"} <= op["responses"].keys(), (method, path)

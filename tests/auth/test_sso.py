@@ -5,8 +5,8 @@
 The tenant configures its shared secret and the origins it may be sent back to with
 `PUT /v10/tenants/{tenantId}/sso {secret, allowedOrigins}`. A good token logs the user in (created on
 first sight, username = externalId else email), sets a session cookie and redirects to `returnTo` when
-its origin is allowed, to the console root otherwise. Every rejection is a 4xx in the envelope and
-creates nobody.
+its origin is allowed or it is a console page of this server, to the console (/console) otherwise. Every
+rejection is a 4xx in the envelope and creates nobody. The console's use of the cookie: test_sso_console.py.
 """
 
 from __future__ import annotations
@@ -190,12 +190,16 @@ def test_username_is_the_email_when_there_is_no_external_id(api: Api) -> None:
     "javascript:alert(1)",
     "http://crm.example.com/",  # same host, other scheme
     "https://crm.example.com:8443/",  # same host, other port
+    "/consoles/elsewhere",  # not a console page, however alike
+    "//evil.example.net/console",
+    "/\\evil.example.net/console",  # a browser reads the backslash as a slash: another host
+    "/console\\..\\..\\evil",
 ])
 def test_returnTo_outside_the_allowed_origins_goes_to_the_console_root(api: Api, return_to: str | None) -> None:
     configure(api)
     response = access(api, sso_token(), return_to=return_to)
     assert response.status_code == 302
-    assert response.headers["location"] == "/"
+    assert response.headers["location"] == "/console"
     assert "huida_session=" in response.headers["set-cookie"]
 
 

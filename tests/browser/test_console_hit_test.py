@@ -1,5 +1,5 @@
-"""The console's hit test in Chromium: a paraphrase finds its rule; the decision, candidates, thresholds and
-signals shown are the API's."""
+"""The console's hit test in Chromium: a paraphrase finds its rule; the decision, candidates, each candidate's
+signal scores, thresholds and signals shown are the API's."""
 
 from __future__ import annotations
 
@@ -41,6 +41,13 @@ def test_a_paraphrase_is_answered_by_its_rule_and_nonsense_gets_the_default(
     top = f"{expected['candidates'][0]['score']:.3f}"
     assert page.locator("tr.highlight").get_by_text(top).count() == 1  # the candidate's confidence
     assert page.locator(".stats").get_by_text(f"{expected['thresholds']['answer']:.3f}").count() == 1
+    for i, candidate in enumerate(expected["candidates"]):  # each candidate's signal scores, as the API gave them
+        row = page.locator("tbody tr").nth(i)
+        shown = row.locator("[data-signal-score]")
+        assert shown.count() == len(candidate["signalScores"]) >= 4
+        for name, value in candidate["signalScores"].items():
+            assert row.locator(f"[data-signal-score='{name}'] .sig-value").inner_text() == f"{value:.3f}"
+    assert page.locator("tr.highlight [data-signal-score=word] .sig-name").inner_text() in {"词语", "Words"}
     assert {page.locator("[data-signal]").nth(i).get_attribute("data-signal")
             for i in range(page.locator("[data-signal]").count())} == {s["name"] for s in expected["signals"]}
     shoot_clean(page, "console-hit-test")

@@ -30,6 +30,45 @@ def test_hit_test_entity(shop: Shop) -> None:
     assert rule(api, robot, "refund")["hitCount"] == 0
 
 
+LEXICAL = ("word", "char", "pinyin", "edit")
+
+
+def test_each_candidate_has_the_score_of_each_signal_that_is_on(shop: Shop) -> None:
+    entity = hit_test(shop.api, shop.robot, "怎么申请退款", top_k=5)
+    on = {s["name"] for s in entity["signals"] if s["on"]}
+    candidates = entity["candidates"]
+    assert len(candidates) >= 2
+    for candidate in candidates:
+        scores = candidate["signalScores"]
+        assert set(LEXICAL) | {"exact"} <= set(scores)  # lexical and exact matching are always on
+        assert ("classifier" in scores) == ("classifier" in on)
+        assert ("dense" in scores) == ("dense" in on)
+        assert not any(name.startswith("pairs.") and name not in on for name in scores)
+        for name in (*LEXICAL, "exact", "dense"):
+            if name in scores:
+                assert 0 <= scores[name] <= 1, (name, scores)
+    best, weak = candidates[0], candidates[-1]
+    assert best["ruleId"] == "refund" and best["exact"] and best["signalScores"]["exact"] == 1
+    assert weak["signalScores"]["exact"] == 0
+    for name in LEXICAL:  # asked word for word: the literal signals are at their top, a weak candidate's are not
+        assert best["signalScores"][name] == 1
+        assert weak["signalScores"][name] < best["signalScores"][name]
+
+
+def test_a_paraphrase_scores_higher_on_the_literal_signals_for_its_rule(api: Api) -> None:
+    robot = api.new_robot()
+    api.new_rule(robot, ["退款多久到账", "退款几天能到"], "1-3 个工作日。", id="refund-time")
+    api.new_rule(robot, ["发票怎么开"], "确认收货后申请。", id="invoice")
+    api.new_rule(robot, ["运费怎么算"], "满 99 元包邮。", id="shipping-fee")
+    candidates = hit_test(api, robot, "退款要几天到账", top_k=3)["candidates"]
+    assert candidates[0]["ruleId"] == "refund-time" and not candidates[0]["exact"]
+    right = candidates[0]["signalScores"]
+    for other in candidates[1:]:
+        assert right["word"] > other["signalScores"]["word"]
+        assert right["char"] > other["signalScores"]["char"]
+    assert 0 < right["char"] < 1
+
+
 def test_one_candidate_per_rule_even_when_several_of_its_questions_match(api: Api) -> None:
     robot = api.new_robot()
     questions = ["怎么申请退款", "如何申请退款", "申请退款的流程", "退款怎么申请"]

@@ -59,6 +59,9 @@ PUBLIC = {"GET /healthz", "GET /readyz", "POST /v10/commons/integration/token", 
           "GET /widget.js", f"OPTIONS {WIDGET}/{{rest}}"}
 # The web console's static files: it reaches tenants only through the API, with the signed-in user's token.
 PUBLIC |= {"GET /console", "GET /console/{client_path}", "GET /console/assets/{name}"}
+# The console's SSO session: no tenant in the path, the caller's own tenant only (the cookie's), behind the
+# console header and an Origin check (tests/auth/test_sso_console.py covers them, other tenants included).
+PUBLIC |= {"POST /v10/commons/session/token", "POST /v10/commons/session/logout"}
 
 
 @dataclass(frozen=True)

@@ -41,6 +41,12 @@ SECURITY_SCHEMES = {
                   "description": "a robot's widget key (POST .../robots/{robotId}/widget-keys)"},
     "visitorToken": {"type": "apiKey", "in": "header", "name": "X-Huida-Visitor-Token",
                      "description": "a widget visitor's token (POST /widget/v1/visitors)"},
+    # The web console's single sign-on session (seed 004 §7.1 sets the cookie), used only with the console
+    # header, which a page of another site cannot send (huida/auth/deps.py console_request).
+    "sessionCookie": {"type": "apiKey", "in": "cookie", "name": "huida_session",
+                      "description": "the session cookie GET /v10/commons/access sets after single sign-on"},
+    "consoleHeader": {"type": "apiKey", "in": "header", "name": "X-Huida-Console",
+                      "description": "`1`: the request comes from the console's own pages (against CSRF)"},
 }
 # Either scheme suffices: the server reads the `token` header first, then `Authorization: Bearer`.
 AUTHENTICATED: list[dict[str, list[str]]] = [{"token": []}, {"bearer": []}]

@@ -17,8 +17,15 @@ from huida.api.deps import Ctx, authenticator
 from huida.auth.models import Tenant, User
 from huida.auth.roles import allows
 from huida.auth.security import TokenClaims, read_token
+from huida.auth.sso import ConsoleSession, console_session, origin_of
 from huida.context import AppContext
 from huida.errors import NotPermitted, forbidden, unauthorized
+
+SESSION_COOKIE = "huida_session"
+# The header the console sends with the requests that use the session cookie. A cross-site form cannot set a
+# header, and a cross-site script can only with a CORS preflight, which this server never grants outside
+# /widget/v1: together with the Origin check below, a request that carries it comes from this server's pages.
+CONSOLE_HEADER = "X-Huida-Console"
 
 
 @dataclass(frozen=True)
@@ -42,7 +49,7 @@ def token_from_request(request: Request) -> str | None:
         return value.strip()
     # The SSO session cookie authenticates reads only, so a forged cross-site form cannot change data.
     if request.method in ("GET", "HEAD"):
-        return request.cookies.get("huida_session")
+        return request.cookies.get(SESSION_COOKIE)
     return None
 
 
@@ -116,3 +123,48 @@ def _requiring(role: str, code: str) -> Callable[[Principal], Awaitable[Principa
 Agent = Annotated[Principal, Depends(_requiring("agent", "AGENT_REQUIRED"))]
 Editor = Annotated[Principal, Depends(_requiring("editor", "EDITOR_REQUIRED"))]
 Admin = Annotated[Principal, Depends(_requiring("admin", "ADMIN_REQUIRED"))]
+
+
+# -- the SSO session cookie, for the console ------------------------------------------------------------------
+
+
+def own_origins(request: Request, ctx: AppContext) -> set[str]:
+    """This server's origins: its public base URL's when configured, and the one the request was sent to. Both
+    http and https for the request's host: behind a TLS-terminating proxy the server may see http while the
+    browser says https. Accepting the other scheme opens nothing: a page there is another origin, whose request
+    with the console header needs a CORS preflight this server refuses."""
+    origins = {o for o in [origin_of(ctx.settings.public_base_url)] if o}
+    host = request.headers.get("host", "").strip().lower()
+    if host:
+        origins |= {f"http://{host}", f"https://{host}"}
+    return origins
+
+
+def console_request(request: Request, ctx: Ctx) -> None:
+    """Refuses what a page of another site could send: no console header, or an Origin not this server's."""
+    if request.headers.get(CONSOLE_HEADER) != "1":
+        raise NotPermitted("CONSOLE_HEADER_REQUIRED", f"this request must carry the header {CONSOLE_HEADER}: 1")
+    origin = request.headers.get("origin")
+    # Browsers send Origin with every cross-origin POST (and "null" from sandboxes): absent means not a page of
+    # another site; present, it must be ours.
+    if origin is not None and origin.strip().lower().rstrip("/") not in own_origins(request, ctx):
+        raise NotPermitted("ORIGIN_REFUSED", "this request comes from a page of another site")
+
+
+@authenticator
+def session_cookie(request: Request, ctx: AppContext) -> ConsoleSession:
+    """The signed-in user of the request's SSO session cookie (401 without a valid one)."""
+    with ctx.db.read() as session:
+        found = console_session(session, ctx.secret_key, request.cookies.get(SESSION_COOKIE))
+        session.expunge(found.user)  # read after the session closes (the token's claims)
+    return found
+
+
+def console_cookie_session(request: Request, ctx: Ctx) -> ConsoleSession:
+    """A console request (CSRF checks first: a forged request learns nothing of the cookie) and its session."""
+    console_request(request, ctx)
+    return session_cookie(request, ctx)
+
+
+ConsoleCaller = Annotated[ConsoleSession, Depends(console_cookie_session)]
+ConsolePage = Annotated[None, Depends(console_request)]

@@ -5,14 +5,14 @@ from __future__ import annotations
 import asyncio
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import RedirectResponse
 from pydantic import BaseModel, Field, StringConstraints
 from starlette.concurrency import run_in_threadpool
 
 from huida.api.deps import Ctx
 from huida.api.envelope import ok
-from huida.auth.deps import Admin
+from huida.auth.deps import SESSION_COOKIE, Admin, ConsoleCaller, ConsolePage, own_origins
 from huida.auth.models import Tenant, User
 from huida.auth.security import issue_token
 from huida.auth.service import LoginAttempt, login
@@ -49,9 +49,11 @@ def login_attempt(body: TokenRequest, request: Request, settings: Settings) -> L
     return LoginAttempt(body.username, body.password, body.tenantId, keys)
 
 
-def token_entity(ctx: Any, user: User) -> tuple[dict[str, Any], str]:
+def token_entity(ctx: Any, user: User, ttl_seconds: int | None = None) -> tuple[dict[str, Any], str]:
+    """The token API's answer for `user` (and the token), valid `ttl_seconds` (the configured token TTL)."""
+    ttl = ctx.settings.token_ttl_seconds if ttl_seconds is None else ttl_seconds
     token, expires = issue_token(ctx.secret_key, tenant_id=user.tenant_id, user_id=user.id,
-                                 username=user.username, role=user.role, ttl_seconds=ctx.settings.token_ttl_seconds)
+                                 username=user.username, role=user.role, ttl_seconds=ttl)
     entity = {"expires": expires, "role": user.role, "roleId": user.role_id, "tenantId": user.tenant_id,
               "userId": user.id, "status": "OK", "token": token, "username": user.username}
     return entity, token
@@ -76,17 +78,45 @@ async def get_token(body: TokenRequest, request: Request, ctx: Ctx) -> dict[str,
     return ok(entity)
 
 
+def _secure_cookie(ctx: Any) -> bool:
+    return (ctx.settings.public_base_url or "").startswith("https://")
+
+
 @router.get("/v10/commons/access", response_class=RedirectResponse, status_code=302, responses=SSO_ERRORS)
-def single_sign_on(ctx: Ctx, jwt: Annotated[str, Query(min_length=1, max_length=8000)],
+def single_sign_on(request: Request, ctx: Ctx, jwt: Annotated[str, Query(min_length=1, max_length=8000)],
                    tenantId: Annotated[int, Query(ge=1, le=MAX_DB_INT)], returnTo: str | None = None,
                    ) -> RedirectResponse:
     with ctx.db.session() as session:
-        result = sso_login(session, tenantId, jwt, returnTo)
+        result = sso_login(session, tenantId, jwt, returnTo, own_origins(request, ctx))
     _, token = token_entity(ctx, result.user)
     response = RedirectResponse(result.redirect_to, status_code=302)
-    response.set_cookie("huida_session", token, max_age=ctx.settings.token_ttl_seconds, httponly=True,
-                        samesite="lax", secure=(ctx.settings.public_base_url or "").startswith("https://"))
+    # httponly: no script reads it (the console trades it for a token below); SameSite=Lax: a cross-site
+    # POST never carries it, and a cross-site GET only reads (auth/deps.py token_from_request).
+    response.set_cookie(SESSION_COOKIE, token, max_age=ctx.settings.token_ttl_seconds, httponly=True,
+                        samesite="lax", secure=_secure_cookie(ctx))
     return response
+
+
+# The console's use of the cookie: a token for the signed-in SSO user, and signing out. Both need the console
+# header and an Origin of this server (auth/deps.py console_request): a page of another site gets a 403.
+CONSOLE_SECURITY: dict[str, Any] = {"security": [{"sessionCookie": [], "consoleHeader": []}]}
+CONSOLE_ERRORS: dict[int | str, dict[str, Any]] = {
+    403: {"description": "not the console: no X-Huida-Console header, or an Origin of another site"}}
+
+
+@router.post("/v10/commons/session/token", openapi_extra=CONSOLE_SECURITY)
+def session_token(caller: ConsoleCaller, ctx: Ctx) -> dict[str, Any]:
+    """The token API's answer for the user of the SSO session cookie, expiring with the session."""
+    entity, _ = token_entity(ctx, caller.user, caller.ttl_seconds)
+    return ok(entity)
+
+
+@router.post("/v10/commons/session/logout", responses=CONSOLE_ERRORS,
+             openapi_extra={"security": [{"consoleHeader": []}]})
+def session_logout(_: ConsolePage, ctx: Ctx, response: Response) -> dict[str, Any]:
+    """Expires the SSO session cookie (whether or not there was one: signing out twice is no error)."""
+    response.delete_cookie(SESSION_COOKIE, httponly=True, samesite="lax", secure=_secure_cookie(ctx))
+    return ok({"status": "OK"})
 
 
 # What sso.origin_of accepts: an http(s) URL with a host (it keeps only scheme://host[:port]).

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 import jwt
 from sqlalchemy import select
@@ -14,10 +14,14 @@ from sqlalchemy.orm import Session
 
 from huida.auth.models import SsoTokenUse, Tenant, User
 from huida.auth.roles import ROLES
+from huida.auth.security import TokenClaims, read_token
 from huida.auth.service import create_user, find_user
 from huida.errors import InvalidInput, NotPermitted, Unauthenticated
 
 MAX_AGE_SECONDS = 5 * 60
+# Where a signed-in SSO user lands when the partner names no (acceptable) returnTo: the web console, which
+# turns the session cookie into a token (`console_session` below).
+CONSOLE_ROOT = "/console"
 CLOCK_SKEW_SECONDS = 60
 
 
@@ -38,14 +42,33 @@ def origin_of(url: str) -> str | None:
     return f"{parts.scheme}://{parts.netloc}".lower()
 
 
-def safe_redirect(return_to: str | None, allowed_origins: list[str], console_root: str = "/") -> str:
-    """`return_to` when its origin is on the tenant's list; the console root otherwise."""
+def _console_path(return_to: str, own_origins: set[str]) -> str | None:
+    """The console page `return_to` names on this server (a relative `/console…` path, or an absolute URL of
+    one of `own_origins`), as a path of this server; None for anything else. Only paths under /console: the
+    seed's default target is the robot server's own console page, and a path that starts with `//` or holds a
+    backslash would be read by browsers as another host."""
+    parts = urlsplit(return_to)
+    if parts.scheme or parts.netloc:
+        if origin_of(return_to) not in own_origins:
+            return None
+    elif not return_to.startswith("/"):
+        return None
+    path = parts.path
+    if "\\" in return_to or not (path == CONSOLE_ROOT or path.startswith(CONSOLE_ROOT + "/")):
+        return None
+    return urlunsplit(("", "", path, parts.query, parts.fragment))
+
+
+def safe_redirect(return_to: str | None, allowed_origins: list[str], own_origins: set[str] | None = None) -> str:
+    """`return_to` when its origin is on the tenant's list, or when it is a console page of this server
+    (`own_origins`: this server's origins, lower case); the console root otherwise (no target, or a refused one)."""
     if return_to:
         origin = origin_of(return_to)
         allowed = {o.rstrip("/").lower() for o in allowed_origins}
         if origin and origin in allowed:
             return return_to
-    return console_root
+        return _console_path(return_to, own_origins or set()) or CONSOLE_ROOT
+    return CONSOLE_ROOT
 
 
 def _verify(token: str, secret: str) -> dict[str, Any]:
@@ -123,7 +146,8 @@ def _user_for(session: Session, tenant: Tenant, claims: dict[str, Any]) -> User:
     return user
 
 
-def sso_login(session: Session, tenant_id: int, token: str, return_to: str | None) -> SsoLogin:
+def sso_login(session: Session, tenant_id: int, token: str, return_to: str | None,
+              own_origins: set[str] | None = None) -> SsoLogin:
     tenant = session.get(Tenant, tenant_id)
     if tenant is None or not tenant.sso_secret:
         raise InvalidInput("SSO_NOT_CONFIGURED", f"single sign-on is not configured for tenant {tenant_id}")
@@ -135,4 +159,35 @@ def sso_login(session: Session, tenant_id: int, token: str, return_to: str | Non
         raise _reject("sso token has no jti")
     _mark_used(session, tenant.id, jti)
     user = _user_for(session, tenant, claims)
-    return SsoLogin(user, safe_redirect(return_to, list(tenant.sso_allowed_origins or [])))
+    return SsoLogin(user, safe_redirect(return_to, list(tenant.sso_allowed_origins or []), own_origins))
+
+
+# -- the console's session: the cookie §7.1 sets, turned into a token ----------------------------------------
+
+
+@dataclass(frozen=True)
+class ConsoleSession:
+    user: User
+    ttl_seconds: int  # what is left of the cookie's session: a token made from it never outlives it
+
+
+def console_session(session: Session, secret: str, cookie: str | None) -> ConsoleSession:
+    """The still enabled user of a valid session cookie, and how long the session has left.
+
+    The cookie is a token this server signed (auth/security.py); the user and the tenant are read again, so
+    a user disabled since the sign-in gets no token. Every refusal is the same 401: a forged, expired or
+    absent cookie tells nothing apart."""
+    claims = read_token(secret, cookie) if cookie else None
+    user = _session_user(session, claims) if claims is not None else None
+    left = int(claims.expires_ms / 1000 - time.time()) if claims is not None else 0
+    if claims is None or user is None or left <= 0:
+        raise Unauthenticated("UNAUTHORIZED", "no valid single sign-on session: sign in again")
+    return ConsoleSession(user, left)
+
+
+def _session_user(session: Session, claims: TokenClaims) -> User | None:
+    user = session.get(User, claims.user_id)
+    tenant = session.get(Tenant, claims.tenant_id)
+    if user is None or tenant is None or user.tenant_id != tenant.id:
+        return None
+    return user if user.status == "Enable" and tenant.status == "Enable" else None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from huida.conversation.service import ConversationService
@@ -16,12 +17,13 @@ def hit_test(service: ConversationService, tenant_id: int, robot_id: str, questi
     now = now_ms()
     candidates = []
     if normalize(question):
-        for candidate in view.knowledge.search(question, max(top_k, 10)):
+        for explained in view.knowledge.explain(question, max(top_k, 10)):
+            candidate = explained.candidate
             rule = view.knowledge.rule(candidate.rule_id)
             if rule is not None and rule.answerable_at(now):
                 candidates.append({"ruleId": candidate.rule_id, "question": candidate.question,
                                    "standardQuestion": rule.standard_question, "score": round(candidate.score, 6),
-                                   "exact": candidate.exact})
+                                   "exact": candidate.exact, "signalScores": _scores(explained.scores)})
     candidates = candidates[:top_k]
     # The policy's own decision for a new visitor (the steps before matching included: small talk, a
     # request for a person, a stored question asked word for word).
@@ -34,3 +36,8 @@ def hit_test(service: ConversationService, tenant_id: int, robot_id: str, questi
             "calibrated": {"answer": calibrated.answer, "recommend": calibrated.recommend},
             "expected": expected_view(calibrated), "signals": signal_views(view.knowledge),
             "candidates": candidates}
+
+
+def _scores(scores: Mapping[str, float]) -> dict[str, float]:
+    # Six decimals, as the score: enough to compare candidates, and float noise (1.0000000155) reads as 1.0.
+    return {name: round(value, 6) for name, value in scores.items()}

@@ -30,6 +30,7 @@ from huida.embeddings import embedder_from_env
 from huida.engine.dialogue import types as t
 from huida.engine.matcher import (
     Embedder,
+    Explained,
     KnowledgeItem,
     Matcher,
     MatcherOptions,
@@ -87,6 +88,10 @@ class GuardedMatcher:
             found = self.matcher.search(question, k)
         return [t.Candidate(c.rule_id, c.question, c.score, c.exact) for c in found]
 
+    def explain(self, question: str, k: int) -> list[Explained]:
+        with self.lock:
+            return self.matcher.explain(question, k)
+
     def apply(self, upserts: Iterable[KnowledgeItem], removals: Iterable[str]) -> None:
         with self.lock:
             for rule_id in removals:
@@ -128,6 +133,10 @@ class RobotKnowledge:
 
     def search(self, question: str, k: int) -> Sequence[t.Candidate]:
         return self.matcher.search(question, k)
+
+    def explain(self, question: str, k: int) -> list[Explained]:
+        """The candidates with each signal's own score (the hit test)."""
+        return self.matcher.explain(question, k)
 
 
 def build_knowledge(session: Session, robot_id: str, target: CalibrationTarget) -> RobotKnowledge:

@@ -3,6 +3,7 @@
 matcher = build_matcher(items)            # index + classifier + fusion + thresholds
 matcher.search("微利贷怎么还款")            # [Candidate(rule_id, question, score), ...]
 matcher.thresholds                        # Thresholds(answer, recommend), calibrated
+matcher.explain("微利贷怎么还款")           # the same candidates, each with every signal's own score
 """
 
 
@@ -15,11 +16,20 @@ from huida.engine.matcher.pairs import (
     pairs_for_knowledge,
     read_labelled_pairs,
 )
-from huida.engine.matcher.types import Candidate, KnowledgeItem, Matcher, MatcherOptions, Signal, Thresholds
+from huida.engine.matcher.types import (
+    Candidate,
+    Explained,
+    KnowledgeItem,
+    Matcher,
+    MatcherOptions,
+    Signal,
+    Thresholds,
+)
 
 __all__ = [
     "Candidate",
     "Embedder",
+    "Explained",
     "HttpEmbedder",
     "HybridMatcher",
     "KnowledgeItem",

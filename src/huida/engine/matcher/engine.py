@@ -21,7 +21,7 @@ from huida.engine.matcher.index import DocScores, LexicalIndex
 from huida.engine.matcher.judging import has_both_labels
 from huida.engine.matcher.pairs import PairLearning, PairModel, TermAssociations, pairs_for_knowledge
 from huida.engine.matcher.postings import Terms
-from huida.engine.matcher.types import Candidate, KnowledgeItem, MatcherOptions, Signal, Thresholds
+from huida.engine.matcher.types import Candidate, Explained, KnowledgeItem, MatcherOptions, Signal, Thresholds
 from huida.engine.text import Tokenizer, normalize
 
 _POOL_DOCS = 64  # docs pulled by the combined lexical score before grouping by rule
@@ -39,6 +39,13 @@ class Candidates:
     feats: np.ndarray  # one row per rule
     best: list[int]  # best doc of each rule
     exact: dict[int, int]  # rule code -> an owner-written question of it equal to the asked one (exact.py)
+
+
+@dataclass(slots=True)
+class Ranked:
+    candidates: list[Candidate]  # best first
+    rows: list[int]  # each candidate's row in `feats`
+    feats: np.ndarray  # Candidates.feats
 
 
 class HybridMatcher:
@@ -296,12 +303,27 @@ class HybridMatcher:
 
     # --- matching ---------------------------------------------------------------------------------------
     def search(self, question: str, k: int = 5) -> list[Candidate]:
+        ranked = self._ranked(question, k)
+        return ranked.candidates if ranked is not None else []
+
+    def explain(self, question: str, k: int = 5) -> list[Explained]:
+        """`search`'s candidates, each with every signal's own score for its rule (the features the fusion
+        combined, for the signals on for this robot): what the hit test shows. Apart from `search` so that
+        asking never pays for naming and copying them."""
+        ranked = self._ranked(question, k)
+        if ranked is None:
+            return []
+        columns = judging.scored_signals(self)
+        return [Explained(candidate, {name: float(ranked.feats[row, col]) for name, col in columns})
+                for candidate, row in zip(ranked.candidates, ranked.rows, strict=True)]
+
+    def _ranked(self, question: str, k: int) -> Ranked | None:
         text = normalize(question)
         if not text:
-            return []
+            return None
         found = self._candidates(text, [], None, self.classifier)
         if found is None:
-            return []
+            return None
         rank, scores = self.fusion.predict(found.feats)
         order = exact_first(np.argsort(-rank, kind="stable").tolist(), found.rules, found.exact)[:k]
         store = self.index.store
@@ -314,7 +336,7 @@ class HybridMatcher:
                 continue
             ceiling = min(ceiling, float(scores[i]))  # best first: confidence never rises down the list
             out.append(Candidate(store.rule_ids[rule], self._shown_question(rule, found.best[i]), ceiling))
-        return out
+        return Ranked(out, order, found.feats)
 
     def _shown_question(self, rule: int, doc: int) -> str:
         store = self.index.store

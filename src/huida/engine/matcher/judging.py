@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from huida.engine.matcher.features import NAMES
 from huida.engine.matcher.fusion import Fusion, worth_it
 from huida.engine.matcher.types import MatcherOptions, Signal
 
@@ -28,6 +29,27 @@ PAIR_SIGNALS = {
     "graph": ("trans", "trans_gap"),
     "encoder": ("enc", "enc_gap"),
 }
+
+# Each signal's own score of a candidate rule, as `explain` names it: (name, signal of `describe` it belongs
+# to, feature). Lexical matching is shown as its parts (words, characters, pinyin, and the edit similarity
+# of the best question), since which of them matched is what an admin wants to see; the classifier's is its
+# margin (not a similarity, may be negative); each pair signal's is its first feature (the others are gaps).
+SCORED = (
+    ("word", "lexical", "word"),
+    ("char", "lexical", "char"),
+    ("pinyin", "lexical", "pinyin"),
+    ("edit", "lexical", "ratio"),
+    ("exact", "exact", "exact"),
+    ("classifier", "classifier", CLASSIFIER_SIGNALS[0]),
+    *((f"pairs.{name}", f"pairs.{name}", features[0]) for name, features in PAIR_SIGNALS.items()),
+    ("dense", "dense", "dense"),
+)
+
+
+def scored_signals(matcher: HybridMatcher) -> tuple[tuple[str, int], ...]:
+    """(name, feature column) of each signal score of the signals on for this robot (`describe`)."""
+    on = {signal.name for signal in describe(matcher) if signal.on}
+    return tuple((name, NAMES.index(feature)) for name, signal, feature in SCORED if signal in on)
 
 
 def has_both_labels(rows: Rows) -> bool:

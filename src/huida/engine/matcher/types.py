@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
@@ -39,6 +39,15 @@ class Signal:
 
 
 @dataclass(frozen=True, slots=True)
+class Explained:
+    """A ranked candidate with each signal's own score for its rule, for the signals on for the robot:
+    the values the fusion combined into the candidate's one confidence (the hit test shows them)."""
+
+    candidate: Candidate
+    scores: Mapping[str, float]  # signal -> score, in the matcher's fixed signal order
+
+
+@dataclass(frozen=True, slots=True)
 class MatcherOptions:
     """How a robot's matcher is built. Defaults suit any robot; nothing here is tuned per data set."""
 
@@ -66,6 +75,8 @@ class MatcherOptions:
 
 class Matcher(Protocol):
     def search(self, question: str, k: int = 5) -> list[Candidate]: ...
+
+    def explain(self, question: str, k: int = 5) -> list[Explained]: ...
 
     def upsert(self, item: KnowledgeItem) -> None: ...
 

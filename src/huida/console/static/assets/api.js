@@ -102,6 +102,35 @@ export function imageUrl(path) {
   return imageCache.get(path);
 }
 
+// Requests that use the single sign-on session cookie carry this header. A page of another site cannot send
+// it (a form cannot set headers; a script would need a CORS preflight the server never grants), so the server
+// trades the cookie for a token, or expires it, only for the console's own pages.
+const CONSOLE_HEADER = { 'X-Huida-Console': '1' };
+
+// After single sign-on (seed 004 §7.1) the browser holds an httponly session cookie no script can read; the
+// server trades it for a token like the one signIn gets. Returns the entity, null without a valid session
+// (401), or throws the API's error (403: the server refused the page's origin).
+export async function signInWithSession() {
+  try {
+    const entity = await api('POST', '/v10/commons/session/token', { headers: CONSOLE_HEADER });
+    saveSession(entity);
+    return entity;
+  } catch (error) {
+    if (error.status === 401) return null;
+    throw error;
+  }
+}
+
+// Signing out ends the single sign-on session too (expires its cookie); without one the server says OK as
+// well. This tab forgets its token whatever the server answers.
+export async function signOut() {
+  try {
+    await call('POST', '/v10/commons/session/logout', { headers: CONSOLE_HEADER });
+  } finally {
+    clearSession();
+  }
+}
+
 // tenantId is optional: needed only when the same login and password exist in several tenants.
 export async function signIn(username, password, tenantId) {
   const body = { username, password };

@@ -1,5 +1,5 @@
 // The console's shell: sign-in guard, client-side routes under /console, the sidebar and the language switch.
-import { api, clearSession, currentSession } from './api.js';
+import { api, clearSession, currentSession, signInWithSession, signOut as endSession } from './api.js';
 import { language, setLanguage, t } from './i18n.js';
 import { icon } from './icons.js';
 import { clear, errorBox, h, loading } from './ui.js';
@@ -45,6 +45,31 @@ export async function robots(refresh = false) {
   try { return await robotsCache; } catch (e) { robotsCache = null; throw e; }
 }
 
+// Single sign-on lands here with a session cookie and no token: the console trades the cookie for a token, at
+// most once per page load (after a sign-out the cookie is gone; after an expiry it is as old as the token),
+// so a visitor without a session sees the sign-in page after one request.
+let cookieTried = false;
+async function sessionFromCookie() {
+  if (cookieTried) return null;
+  cookieTried = true;
+  try {
+    const entity = await signInWithSession();
+    if (entity) sessionStorage.removeItem('huida.console.notice');
+    return entity;
+  } catch (error) {
+    // 403: the server refused this page's origin (a proxy that rewrites Host?); say why no silent sign-in.
+    if (error.status === 403) sessionStorage.setItem('huida.console.notice', 'login.ssoRefused');
+    return null;
+  }
+}
+
+// Where ?next= on the sign-in page asks to go: a console page only, never the sign-in page again.
+function nextPage() {
+  const next = new URLSearchParams(location.search).get('next');
+  const inConsole = next && (next === '/console' || next.startsWith('/console/') || next.startsWith('/console?'));
+  return inConsole && !next.startsWith('/console/login') ? next : null;
+}
+
 let generation = 0;
 async function route() {
   const mine = ++generation;
@@ -57,10 +82,13 @@ async function route() {
       const next = location.pathname + location.search;
       history.replaceState(null, '', '/console/login' + (next.startsWith('/console/login') ? '' : `?next=${encodeURIComponent(next)}`));
     }
+    if (await sessionFromCookie()) { if (mine === generation) route(); return; }
+    if (mine !== generation) return;
     const page = await import('./pages/login.js');
     page.render(root, { navigate });
     return;
   }
+  if (found && found.page === 'login' && nextPage()) { navigate(nextPage(), { replace: true }); return; }
   if (!found || found.page === 'login') { await goHome(); return; }
   let list = [];
   try { list = await robots(); } catch (error) { clear(root, errorBox(error)); return; }
@@ -126,8 +154,11 @@ function shell(section, robot, list, session) {
         h('button', { type: 'button', class: 'ghost small', 'data-action': 'sign-out', onclick: signOut }, t('nav.signOut')))));
 }
 
-function signOut() {
-  clearSession();
+async function signOut(event) {
+  const button = event && event.currentTarget;
+  if (button) button.disabled = true;
+  cookieTried = true;  // the session cookie is being expired: no silent sign-in with it on the sign-in page
+  try { await endSession(); } catch { /* the server could not be told; this tab is signed out all the same */ }
   robotsCache = null;
   navigate('/console/login', { replace: true });
 }

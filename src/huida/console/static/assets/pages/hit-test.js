@@ -1,5 +1,6 @@
 // Hit test: what the robot would do with a question (nothing is logged or counted): the decision, the
-// candidates with their confidence against the thresholds, and which matching signals are on and why.
+// candidates with their confidence against the thresholds and each signal's own score for them, and which
+// matching signals are on and why.
 import { api } from '../api.js';
 import { t } from '../i18n.js';
 import { badge, busy, clear, empty, field, h, pageHeader, percent, table } from '../ui.js';
@@ -43,12 +44,13 @@ export function render(main, { params, robot }) {
           stat(t('settings.expectedPrecision'), percent(e.expected && e.expected.precision)),
           stat(t('settings.expectedAnswerRate'), percent(e.expected && e.expected.answerRate)))),
       h('section', { class: 'card flush' }, h('header', { class: 'card-head' }, h('h2', {}, t('hit.candidates')),
-        h('p', { class: 'muted small' }, t('hit.legend'))),
+        h('p', { class: 'muted small' }, t('hit.legend'), ' ', t('hit.signalLegend'))),
       e.candidates.length ? table([
         { label: '#', class: 'num', render: (c) => String(e.candidates.indexOf(c) + 1) },
         { label: t('hit.matchedQuestion'), render: (c) => h('div', {}, h('a', { href: `${base}/rules/${encodeURIComponent(c.ruleId)}`, 'data-candidate': c.ruleId }, c.standardQuestion),
           c.question !== c.standardQuestion ? h('div', { class: 'muted small' }, `≈ ${c.question}`) : null) },
         { label: t('hit.score'), render: (c) => h('div', { class: 'score' }, bar(c.score), h('span', { class: 'mono small' }, c.score.toFixed(3))) },
+        { label: t('hit.signalScores'), render: (c) => signalScores(c.signalScores || {}) },
         { label: t('hit.exact'), render: (c) => (c.exact ? badge(t('hit.exactYes'), 'ok') : '') },
       ], e.candidates, { rowAttrs: (c) => ({ class: c.ruleId === e.ruleId ? 'highlight' : null }) }) : h('p', { class: 'pad muted' }, t('hit.noCandidates'))),
       h('section', { class: 'card' }, h('h2', {}, t('settings.signals')),
@@ -64,6 +66,21 @@ export function render(main, { params, robot }) {
 function stat(label, value, note) {
   return h('div', { class: 'stat' }, h('div', { class: 'stat-value' }, value), h('div', { class: 'stat-label' }, label),
     note ? h('div', { class: 'muted small' }, note) : null);
+}
+
+// Each signal's own score for a candidate (only the signals on for the robot): what its one confidence was
+// fused from, so an admin sees why a paraphrase ranked where it did. Similarities are in [0, 1] and get a bar;
+// the classifier's is a margin (any sign), shown as a number only.
+function signalScores(scores) {
+  return h('ul', { class: 'sigscores' }, Object.entries(scores).map(([name, value]) => {
+    const label = t(`score.${name}`);
+    const text = value.toFixed(3);
+    return h('li', { class: 'sig', 'data-signal-score': name, title: `${label}: ${text}` },
+      h('span', { class: 'sig-name' }, label),
+      name === 'classifier' ? null : h('span', { class: 'sig-bar', 'aria-hidden': 'true' },
+        h('span', { class: 'fill', style: { width: `${Math.max(0, Math.min(1, value)) * 100}%` } })),
+      h('span', { class: 'mono sig-value' }, text));
+  }));
 }
 
 function fmt(value) { return value === null || value === undefined ? '—' : Number(value).toFixed(3); }

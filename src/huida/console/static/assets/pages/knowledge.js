@@ -59,7 +59,10 @@ export async function render(main, { params, robot }) {
 
   const names = () => Object.fromEntries(categories.map((c) => [c.id, c.name]));
 
+  let latest = 0;  // the newest load: an older answer arriving after it (a slow search) must not replace it
+
   async function load() {
+    const mine = ++latest;
     const url = new URLSearchParams();
     for (const [k, v] of Object.entries(state)) if (v && !(k === 'page' && v === 1)) url.set(k, v);
     history.replaceState(null, '', base + (url.toString() ? `?${url}` : ''));
@@ -68,8 +71,8 @@ export async function render(main, { params, robot }) {
     try {
       const body = await call('GET', `knowledge/robots/${params.robotId}/rules/search`, { query: {
         q: state.q, categoryIds: state.category, type: state.type, status: state.status, page: state.page, per_page: PER_PAGE } });
-      drawResults(body);
-    } catch (error) { clear(results, errorBox(error)); }
+      if (mine === latest) drawResults(body);
+    } catch (error) { if (mine === latest) clear(results, errorBox(error)); }
   }
 
   function drawResults(body) {
