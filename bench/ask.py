@@ -394,7 +394,8 @@ def markdown(rows: list[Row], command: str, context_lines: list[str]) -> str:
         "|---|---:|---:|---:|---:|---:|",
     ]
     lines += [
-        f"| {r.target} | {r.requests:,} | {r.concurrency} | {r.p50_ms:.2f} | {r.p99_ms:.2f} | {r.per_second:,.0f} |"
+        f"| {r.target} | {r.requests:,} | {r.concurrency} | {r.p50_ms:.2f} | {r.p99_ms:.2f} | "
+        f"{'—' if r.per_second is None else f'{r.per_second:,.0f}'} |"
         for r in rows
     ]
     return "\n".join(lines) + "\n"
@@ -454,6 +455,8 @@ def main(argv: list[str] | None = None) -> None:
         f"- First ask of a robot (its index build, not in the rows): demo {builds['demo']:.1f} s, "
         f"bq-train {builds['bq-train']:.1f} s; the engine row's snapshot load took {built:.1f} s.",
         f"- Engine only: {engine[0].note}; `decide` runs every policy step, the matcher search included.",
+        *(f"- {row.target}: {row.requests} asks one after the other, {row.note} (the build itself took "
+          f"{builds['bq-train']:.1f} s meanwhile)" for row in rows if "while" in row.target),
     ]
     title = f"Ask latency and throughput ({backend}, {os.cpu_count()} CPUs)"
     console.print(table(rows, title))
