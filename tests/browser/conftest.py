@@ -72,3 +72,8 @@ def shoot(page: Any, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path))
     return path
+
+
+# The console tests' fixtures (a session's console server, a tenant per module). Imported last: that module
+# imports `shoot` from this one.
+from tests.browser.console_pages import console, console_live  # noqa: E402, F401

@@ -92,3 +92,10 @@ def console_live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServe
     data_dir = tmp_path_factory.mktemp("console")
     with start_server(f"sqlite:///{data_dir / 'huida.db'}", data_dir) as live:
         yield live
+
+
+@pytest.fixture(scope="module")
+def console(console_live: LiveServer) -> Iterator[Console]:
+    """A tenant of the test module's own on the session's console server (import it into the module)."""
+    with console_tenant(console_live) as tenant:
+        yield tenant

@@ -3,25 +3,14 @@ signal scores, thresholds and signals shown are the API's."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
-
-import pytest
 
 from tests.browser.console_pages import (
     Console,
-    console_live,  # noqa: F401 (the session's server, a fixture)
-    console_tenant,
     no_script_errors,
     shoot_clean,
 )
-
-
-@pytest.fixture(scope="module")
-def console(request: pytest.FixtureRequest) -> Iterator[Console]:
-    """A tenant of this module's own on the session's console server."""
-    with console_tenant(request.getfixturevalue("console_live")) as tenant:
-        yield tenant
 
 
 def test_a_paraphrase_is_answered_by_its_rule_and_nonsense_gets_the_default(

@@ -4,27 +4,17 @@ a widget key with its tag and live preview."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import httpx
-import pytest
 
 from tests.browser.console_pages import (
     Console,
-    console_live,  # noqa: F401 (the session's server, a fixture)
-    console_tenant,
     no_script_errors,
     shoot_clean,
 )
 from tests.support.receiver import Receiver, wait_until
-
-
-@pytest.fixture(scope="module")
-def console(request: pytest.FixtureRequest) -> Iterator[Console]:
-    """A tenant of this module's own on the session's console server."""
-    with console_tenant(request.getfixturevalue("console_live")) as tenant:
-        yield tenant
 
 
 def test_create_a_webhook_ping_it_read_the_delivery_and_redeliver(

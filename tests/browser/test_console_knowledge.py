@@ -4,27 +4,16 @@ similar questions and every answer type, edit, delete), import with its per-row 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from tests.browser.console_pages import (
     Console,
-    console_live,  # noqa: F401 (the session's server, a fixture)
-    console_tenant,
     no_script_errors,
     png_file,
     shoot_clean,
 )
-
-
-@pytest.fixture(scope="module")
-def console(request: pytest.FixtureRequest) -> Iterator[Console]:
-    """A tenant of this module's own on the session's console server."""
-    with console_tenant(request.getfixturevalue("console_live")) as tenant:
-        yield tenant
 
 
 def rule_of(console: Console, question: str) -> dict[str, Any]:

@@ -2,25 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
-
-import pytest
 
 from tests.browser.console_pages import (
     Console,
-    console_live,  # noqa: F401 (the session's server, a fixture)
-    console_tenant,
     no_script_errors,
     shoot_clean,
 )
-
-
-@pytest.fixture(scope="module")
-def console(request: pytest.FixtureRequest) -> Iterator[Console]:
-    """A tenant of this module's own on the session's console server."""
-    with console_tenant(request.getfixturevalue("console_live")) as tenant:
-        yield tenant
 
 
 def test_sign_in_shows_the_apis_error_then_lands_on_the_robot_and_signs_out(

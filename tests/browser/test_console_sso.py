@@ -20,7 +20,6 @@ import pytest
 
 from tests.browser.console_pages import (
     Console,
-    console_live,  # noqa: F401 (the session's server, a fixture)
     console_tenant,
     no_script_errors,
 )
