@@ -237,6 +237,7 @@ class ConversationService:
             seen = peek_session(session, visitor, now, timeout)
             plan = self._plan(session, view, turn, context, seen.state, seen.question_count, now)
         with self.ctx.db.session() as session:
+            now = now_ms()  # stored at the time of the write (a first ask may have built the index meanwhile)
             chat, _closed = open_session(session, visitor, now, timeout)
             if session_token(chat) != seen.token:
                 plan = self._plan(session, view, turn, context, chat.state or {}, chat.question_count, now)
