@@ -11,10 +11,8 @@ from typing import Any
 import pytest
 
 from tests.browser.console_pages import Console, console_server, png_file, shoot_clean
-from tests.browser.widget_pages import BODY, PAGE, Site, site
+from tests.browser.widget_pages import BODY, PAGE, ROBOT, VISITOR, Site, site, thumb_down, wait_loaded
 
-ROBOT = '[data-huida="message"][data-from="robot"]'
-VISITOR = '[data-huida="message"][data-from="visitor"]'
 PARAPHRASE = "我的礼品卡丢了怎么补办"
 
 
@@ -89,13 +87,8 @@ def test_admin_prepares_an_answer_a_visitor_uses_it_on_another_site_and_the_admi
     answer = visitor.locator(ROBOT).nth(2)
     picture = answer.locator("img")
     picture.wait_for()
-    visitor.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=picture.element_handle())
-    # Thumbs down, with a reason.
-    answer.locator('[data-kind="thumb-down"]').click()
-    visitor.locator('[data-huida="reason"]').fill("图片看不清")
-    visitor.locator('[data-kind="reason"]').click()
-    answer.locator('[data-kind="thumb-down"][aria-pressed="true"]').wait_for()
-    msg_id = answer.get_attribute("data-msg-id")
+    wait_loaded(visitor, picture)
+    msg_id = thumb_down(visitor, answer, "图片看不清")
     # A reload keeps the conversation.
     said = visitor.locator(VISITOR).all_inner_texts()
     visitor.reload()

@@ -11,10 +11,7 @@ from typing import Any
 import pytest
 
 from tests.browser.conftest import PHONE, shoot
-from tests.browser.widget_pages import HOSTILE_CSS, Shop, shop_server, site
-
-ROBOT = '[data-huida="message"][data-from="robot"]'
-VISITOR = '[data-huida="message"][data-from="visitor"]'
+from tests.browser.widget_pages import HOSTILE_CSS, ROBOT, VISITOR, Shop, shop_server, site, thumb_down, wait_loaded
 
 
 @dataclass
@@ -74,13 +71,9 @@ def test_a_visitor_talks_rates_and_comes_back(world: World, new_page: Callable[.
     text = ask(page, "怎么查询订单状态？")
     assert "我的订单" in text.inner_text()
     picture = ask(page, "衣服尺码对照表").locator("img")
-    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=picture.element_handle())
+    wait_loaded(page, picture)
     # Thumbs down asks for a reason; the tenant sees it.
-    text.locator('[data-kind="thumb-down"]').click()
-    page.locator('[data-huida="reason"]').fill("没有说明退货入口在哪里")
-    page.locator('[data-kind="reason"]').click()
-    text.locator('[data-kind="thumb-down"][aria-pressed="true"]').wait_for()
-    msg_id = text.get_attribute("data-msg-id")
+    msg_id = thumb_down(page, text, "没有说明退货入口在哪里")
     seen = world.shop.api.ok("GET", f"/knowledge/robots/{world.shop.robot}/messages/{msg_id}/feedback")
     assert seen["feedbackStatus"] == "thumb-down" and seen["feedback"] == "没有说明退货入口在哪里"
     shoot(page, "widget-desktop")
@@ -100,8 +93,7 @@ def test_a_phone_screen(world: World, new_page: Callable[..., Any]) -> None:
     ask(page, "618 有什么活动")
     card = page.locator(ROBOT).last.locator("a.c")
     assert card.locator("b").inner_text().startswith("618")
-    page.wait_for_function("img => img.complete && img.naturalWidth > 0",
-                           arg=card.locator("img").element_handle())
+    wait_loaded(page, card.locator("img"))
     box = page.locator('[role="dialog"]').bounding_box()
     assert box["width"] == PHONE["width"] and box["x"] == 0
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]

@@ -9,10 +9,30 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 from tests.channels.widget.helpers import demo_robot, new_key
 from tests.support.client import Api, new_tenant
 from tests.support.server import LiveServer, start_server
+
+ROBOT = '[data-huida="message"][data-from="robot"]'
+VISITOR = '[data-huida="message"][data-from="visitor"]'
+
+
+def wait_loaded(page: Any, picture: Any) -> None:
+    """Until the picture has really loaded (a signed link the browser opens without a token)."""
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=picture.element_handle())
+
+
+def thumb_down(page: Any, answer: Any, reason: str) -> str:
+    """Thumbs an answer down with a reason through the widget; returns the answer's msgId once it shows pressed."""
+    answer.locator('[data-kind="thumb-down"]').click()
+    page.locator('[data-huida="reason"]').fill(reason)
+    page.locator('[data-kind="reason"]').click()
+    answer.locator('[data-kind="thumb-down"][aria-pressed="true"]').wait_for()
+    msg_id: str = answer.get_attribute("data-msg-id")
+    return msg_id
+
 
 PAGE = """<!doctype html>
 <html lang="{lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
